@@ -1,0 +1,80 @@
+# qemu-gpiodev: QEMU 10.0 with the gpiodev subsystem, and its tests.
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+#   make            install build deps, fetch QEMU, apply our changes, build
+#   make check      build and run every test; ends with "N passed, N failed"
+#   make demo       start QEMU with the ASPEED GPIO served on sockets
+#   make run        the same, interactive
+#   make qemu-series  write our QEMU changes as a git format-patch series
+#   make checkpatch   run QEMU's scripts/checkpatch.pl over that series
+#
+# QEMU_TARBALL=path/to/qemu-10.0.x.tar.xz uses an upstream release instead
+# of Debian's source package.
+
+BUILD        := build
+QEMU_PRISTINE := $(BUILD)/qemu-pristine
+QEMU_SRC     := $(BUILD)/qemu-src
+QEMU_BUILD   := $(BUILD)/qemu
+QEMU_BIN     := $(QEMU_BUILD)/qemu-system-arm
+SERIES_DIR   := $(BUILD)/series
+
+QEMU_CONFIGURE := \
+	--target-list=arm-softmmu \
+	--python=/usr/bin/python3 \
+	--cc="ccache gcc" \
+	--disable-download --disable-install-blobs \
+	--without-default-features \
+	--disable-docs \
+	--enable-pixman \
+	--enable-fdt=system \
+	--enable-trace-backends=log
+
+# Test programs built inside QEMU's tree (see qemu/tests/qtest/meson.build).
+QTESTS := aspeed_gpio-test gpiodev-aspeed-test qom-test device-introspect-test
+QTEST_TARGETS := $(addprefix tests/qtest/,$(QTESTS))
+
+.PHONY: all deps qemu check demo run qemu-series checkpatch clean distclean
+
+all: qemu
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(QEMU_PRISTINE)/.fetched: scripts/fetch-qemu.sh | deps
+	bash scripts/fetch-qemu.sh $(QEMU_PRISTINE)
+	touch $@
+
+prepare: $(QEMU_PRISTINE)/.fetched | deps
+	@bash scripts/prepare-qemu.sh $(QEMU_PRISTINE) $(QEMU_SRC)
+
+$(QEMU_BUILD)/.configured: Makefile | prepare
+	rm -rf $(QEMU_BUILD)
+	mkdir -p $(QEMU_BUILD)
+	cd $(QEMU_BUILD) && ../qemu-src/configure $(QEMU_CONFIGURE)
+	touch $@
+
+qemu: prepare $(QEMU_BUILD)/.configured
+	ninja -C $(QEMU_BUILD) qemu-system-arm $(QTEST_TARGETS)
+
+check: qemu
+	@bash tests/run-all.sh $(QEMU_BUILD)
+
+demo: qemu
+	@bash scripts/demo.sh $(QEMU_BIN)
+
+run: qemu
+	@bash scripts/demo.sh --interactive $(QEMU_BIN)
+
+qemu-series: $(QEMU_PRISTINE)/.fetched
+	bash scripts/qemu-series.sh $(QEMU_PRISTINE) $(SERIES_DIR)
+
+checkpatch: qemu-series
+	bash scripts/checkpatch.sh $(SERIES_DIR)
+
+clean:
+	rm -rf $(QEMU_BUILD) $(QEMU_SRC) $(SERIES_DIR)
+
+distclean:
+	rm -rf $(BUILD)
+
+.PHONY: prepare

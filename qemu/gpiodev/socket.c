@@ -1,0 +1,514 @@
+/*
+ * gpiodev socket backend: serve a GPIO controller's lines over a stream
+ * socket, in the line-based text protocol of docs/system/gpiodev.rst.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/cutils.h"
+#include "qemu/main-loop.h"
+#include "qemu/sockets.h"
+#include "qemu/units.h"
+#include "qapi/error.h"
+#include "qapi/clone-visitor.h"
+#include "qapi/qapi-visit-sockets.h"
+#include "io/channel-socket.h"
+#include "io/net-listener.h"
+#include "gpiodev/gpiodev.h"
+#include "gpiodev-protocol.h"
+#include "trace.h"
+
+OBJECT_DECLARE_SIMPLE_TYPE(GpiodevSocket, GPIODEV_SOCKET)
+
+#define GPIODEV_SOCKET_DEFAULT_QUEUE_LIMIT (1 * MiB)
+
+typedef struct GpioSession GpioSession;
+
+struct GpiodevSocket {
+    Gpiodev parent_obj;
+
+    SocketAddress *addr;
+    bool server;
+    uint32_t reconnect_ms;
+    uint64_t queue_limit;
+
+    QIONetListener *listener;
+    /* The unix socket file we created, removed when we go. */
+    char *unix_path;
+    guint reconnect_tag;
+    bool connecting;
+    unsigned next_session_id;
+    QTAILQ_HEAD(, GpioSession) sessions;
+};
+
+struct GpioSession {
+    GpiodevClient client;
+    GpiodevSocket *s;
+    unsigned id;
+    QIOChannelSocket *sioc;
+    QIOChannel *ioc;
+    guint read_tag;
+    guint write_tag;
+    QEMUBH *flush_bh;
+    GpioRequestReader reader;
+    GString *out;
+    /* Bytes of @out already written. */
+    size_t out_sent;
+    uint64_t lost;
+    /* Close once everything queued is written ("quit"). */
+    bool closing;
+    QTAILQ_ENTRY(GpioSession) next;
+};
+
+static void gpio_session_update_read_watch(GpioSession *ss);
+static void gpiodev_socket_arm_reconnect(GpiodevSocket *s);
+
+/* Output */
+
+static size_t gpio_session_queued(GpioSession *ss)
+{
+    return ss->out->len - ss->out_sent;
+}
+
+static void gpio_session_close(GpioSession *ss)
+{
+    GpiodevSocket *s = ss->s;
+
+    trace_gpiodev_socket_disconnect(s->parent_obj.id, ss->id);
+    QTAILQ_REMOVE(&s->sessions, ss, next);
+    if (ss->read_tag) {
+        g_source_remove(ss->read_tag);
+    }
+    if (ss->write_tag) {
+        g_source_remove(ss->write_tag);
+    }
+    qemu_bh_delete(ss->flush_bh);
+    gpiodev_client_cleanup(&ss->client);
+    qio_channel_close(ss->ioc, NULL);
+    object_unref(OBJECT(ss->sioc));
+    gpio_request_reader_cleanup(&ss->reader);
+    g_string_free(ss->out, true);
+    g_free(ss);
+
+    if (!s->server) {
+        gpiodev_socket_arm_reconnect(s);
+    }
+}
+
+static gboolean gpio_session_writable(QIOChannel *ioc, GIOCondition cond,
+                                      gpointer opaque);
+
+/* Write what we can without blocking; false if the session was closed. */
+static bool gpio_session_flush(GpioSession *ss)
+{
+    while (gpio_session_queued(ss)) {
+        ssize_t n = qio_channel_write(ss->ioc, ss->out->str + ss->out_sent,
+                                      gpio_session_queued(ss), NULL);
+
+        if (n == QIO_CHANNEL_ERR_BLOCK) {
+            if (!ss->write_tag) {
+                ss->write_tag = qio_channel_add_watch(ss->ioc, G_IO_OUT,
+                                                      gpio_session_writable,
+                                                      ss, NULL);
+            }
+            return true;
+        }
+        if (n < 0) {
+            gpio_session_close(ss);
+            return false;
+        }
+        ss->out_sent += n;
+    }
+    g_string_truncate(ss->out, 0);
+    ss->out_sent = 0;
+    if (ss->lost) {
+        gpio_format_overflow(ss->out, ss->lost);
+        ss->lost = 0;
+        return gpio_session_flush(ss);
+    }
+    if (ss->closing) {
+        gpio_session_close(ss);
+        return false;
+    }
+    gpio_session_update_read_watch(ss);
+    return true;
+}
+
+static gboolean gpio_session_writable(QIOChannel *ioc, GIOCondition cond,
+                                      gpointer opaque)
+{
+    GpioSession *ss = opaque;
+
+    ss->write_tag = 0;
+    gpio_session_flush(ss);
+    return G_SOURCE_REMOVE;
+}
+
+static void gpio_session_flush_bh(void *opaque)
+{
+    gpio_session_flush(opaque);
+}
+
+/*
+ * Compact the buffer now and then so that a client that always has a
+ * little queued does not make it grow without bound.
+ */
+static void gpio_session_compact(GpioSession *ss)
+{
+    if (ss->out_sent > 64 * KiB && ss->out_sent > ss->out->len / 2) {
+        g_string_erase(ss->out, 0, ss->out_sent);
+        ss->out_sent = 0;
+    }
+}
+
+static void gpio_session_event(GpiodevClient *client,
+                               const GpiodevEvent *ev)
+{
+    GpioSession *ss = container_of(client, GpioSession, client);
+    Gpiodev *gd = client->gpiodev;
+
+    if (ss->closing) {
+        return;
+    }
+    if (gpio_session_queued(ss) >= ss->s->queue_limit) {
+        ss->lost++;
+        trace_gpiodev_socket_event_lost(gd->id, ss->id, ss->lost);
+        return;
+    }
+    gpio_session_compact(ss);
+    trace_gpiodev_socket_event(gd->id, ss->id, ev->offset, ev->kind);
+    gpio_format_event(ss->out, gd, ev);
+    /* Batch the events of one guest burst into one write. */
+    qemu_bh_schedule(ss->flush_bh);
+}
+
+static const GpiodevClientOps gpio_session_ops = {
+    .event = gpio_session_event,
+};
+
+/* Input */
+
+static gboolean gpio_session_readable(QIOChannel *ioc, GIOCondition cond,
+                                      gpointer opaque);
+
+/*
+ * Stop reading requests from a client that does not read its replies,
+ * so that what we queue for it stays bounded.
+ */
+static void gpio_session_update_read_watch(GpioSession *ss)
+{
+    bool want = !ss->closing &&
+                gpio_session_queued(ss) < ss->s->queue_limit;
+
+    if (want && !ss->read_tag) {
+        ss->read_tag = qio_channel_add_watch(ss->ioc, G_IO_IN | G_IO_HUP,
+                                             gpio_session_readable, ss, NULL);
+    } else if (!want && ss->read_tag) {
+        g_source_remove(ss->read_tag);
+        ss->read_tag = 0;
+    }
+}
+
+static gboolean gpio_session_readable(QIOChannel *ioc, GIOCondition cond,
+                                      gpointer opaque)
+{
+    GpioSession *ss = opaque;
+    char buf[4096];
+    ssize_t n;
+
+    n = qio_channel_read(ss->ioc, buf, sizeof(buf), NULL);
+    if (n == QIO_CHANNEL_ERR_BLOCK) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (n <= 0) {
+        /* EOF or error; an unterminated last request is dropped. */
+        gpio_session_close(ss);
+        return G_SOURCE_REMOVE;
+    }
+
+    gpio_request_reader_feed(&ss->reader, buf, n, &ss->client, ss->out,
+                             &ss->closing);
+    /*
+     * This may close the session or stop this watch; either way GLib
+     * copes with a source removed from its own callback.
+     */
+    gpio_session_flush(ss);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Sessions */
+
+static bool gpiodev_socket_peer_allowed(QIOChannelSocket *sioc)
+{
+#ifdef SO_PEERCRED
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+
+    if (sioc->remoteAddr.ss_family != AF_UNIX) {
+        return true;
+    }
+    if (getsockopt(sioc->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+        return false;
+    }
+    return cred.uid == geteuid() || cred.uid == 0;
+#else
+    return true;
+#endif
+}
+
+static void gpiodev_socket_add_session(GpiodevSocket *s,
+                                       QIOChannelSocket *sioc)
+{
+    GpioSession *ss = g_new0(GpioSession, 1);
+
+    ss->s = s;
+    ss->id = s->next_session_id++;
+    ss->sioc = sioc;
+    object_ref(OBJECT(sioc));
+    ss->ioc = QIO_CHANNEL(sioc);
+    qio_channel_set_name(ss->ioc, "gpiodev-socket");
+    qio_channel_set_blocking(ss->ioc, false, NULL);
+    ss->flush_bh = qemu_bh_new(gpio_session_flush_bh, ss);
+    ss->out = g_string_sized_new(256);
+    gpio_request_reader_init(&ss->reader);
+    gpiodev_client_init(&ss->client, &s->parent_obj, &gpio_session_ops);
+    QTAILQ_INSERT_TAIL(&s->sessions, ss, next);
+    trace_gpiodev_socket_connect(s->parent_obj.id, ss->id);
+
+    gpio_format_greeting(ss->out);
+    gpio_session_flush(ss);
+}
+
+static void gpiodev_socket_accept(QIONetListener *listener,
+                                  QIOChannelSocket *sioc, void *opaque)
+{
+    GpiodevSocket *s = opaque;
+
+    if (!gpiodev_socket_peer_allowed(sioc)) {
+        trace_gpiodev_socket_refused(s->parent_obj.id);
+        return;
+    }
+    gpiodev_socket_add_session(s, sioc);
+}
+
+/* Client mode */
+
+static void gpiodev_socket_connect(GpiodevSocket *s);
+
+static gboolean gpiodev_socket_reconnect_timer(gpointer opaque)
+{
+    GpiodevSocket *s = opaque;
+
+    s->reconnect_tag = 0;
+    gpiodev_socket_connect(s);
+    return G_SOURCE_REMOVE;
+}
+
+static void gpiodev_socket_arm_reconnect(GpiodevSocket *s)
+{
+    if (s->reconnect_ms && !s->reconnect_tag) {
+        s->reconnect_tag = g_timeout_add(s->reconnect_ms,
+                                         gpiodev_socket_reconnect_timer, s);
+    }
+}
+
+static void gpiodev_socket_connected(QIOTask *task, gpointer opaque)
+{
+    GpiodevSocket *s = opaque;
+    QIOChannelSocket *sioc = QIO_CHANNEL_SOCKET(qio_task_get_source(task));
+    Error *err = NULL;
+
+    s->connecting = false;
+    if (qio_task_propagate_error(task, &err)) {
+        trace_gpiodev_socket_connect_failed(s->parent_obj.id,
+                                            error_get_pretty(err));
+        error_free(err);
+        gpiodev_socket_arm_reconnect(s);
+    } else {
+        gpiodev_socket_add_session(s, sioc);
+    }
+    /* The task held the only other reference. */
+    object_unref(OBJECT(s));
+}
+
+static void gpiodev_socket_connect(GpiodevSocket *s)
+{
+    QIOChannelSocket *sioc = qio_channel_socket_new();
+
+    s->connecting = true;
+    /* Keep @s alive until the connection attempt ends. */
+    object_ref(OBJECT(s));
+    qio_channel_socket_connect_async(sioc, s->addr, gpiodev_socket_connected,
+                                     s, NULL, NULL);
+    object_unref(OBJECT(sioc));
+}
+
+/* Server mode */
+
+/*
+ * A unix socket file left behind by a QEMU that died is removed, but
+ * one that a live server still accepts on is not taken over.
+ */
+static bool gpiodev_socket_check_unix_path(const char *path, Error **errp)
+{
+    struct stat st;
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+    int fd, ret;
+
+    if (lstat(path, &st) < 0) {
+        return true;
+    }
+    if (!S_ISSOCK(st.st_mode)) {
+        error_setg(errp, "'%s' exists and is not a socket", path);
+        return false;
+    }
+    if (strlen(path) >= sizeof(un.sun_path)) {
+        return true;
+    }
+    pstrcpy(un.sun_path, sizeof(un.sun_path), path);
+    fd = qemu_socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0) {
+        return true;
+    }
+    ret = connect(fd, (struct sockaddr *)&un, sizeof(un));
+    close(fd);
+    if (ret == 0) {
+        error_setg(errp, "'%s' is in use by another server", path);
+        return false;
+    }
+    return true;
+}
+
+static bool gpiodev_socket_listen(GpiodevSocket *s, Error **errp)
+{
+    const char *path = NULL;
+
+    if (s->addr->type == SOCKET_ADDRESS_TYPE_UNIX &&
+        !(s->addr->u.q_unix.has_abstract && s->addr->u.q_unix.abstract)) {
+        path = s->addr->u.q_unix.path;
+        if (!gpiodev_socket_check_unix_path(path, errp)) {
+            return false;
+        }
+    }
+
+    s->listener = qio_net_listener_new();
+    qio_net_listener_set_name(s->listener, "gpiodev-socket-listener");
+    if (qio_net_listener_open_sync(s->listener, s->addr, 16, errp) < 0) {
+        return false;
+    }
+    if (path) {
+        /* Only the user running QEMU may drive the machine's pins. */
+        if (chmod(path, 0600) < 0) {
+            error_setg_errno(errp, errno, "cannot restrict '%s'", path);
+            unlink(path);
+            return false;
+        }
+        s->unix_path = g_strdup(path);
+    }
+    qio_net_listener_set_client_func(s->listener, gpiodev_socket_accept, s,
+                                     NULL);
+    return true;
+}
+
+static bool gpiodev_socket_open(Gpiodev *gd, GpiodevOptions *opts,
+                                Error **errp)
+{
+    GpiodevSocket *s = GPIODEV_SOCKET(gd);
+    GpiodevSocketOptions *so = &opts->u.socket;
+
+    s->server = !so->has_server || so->server;
+    s->reconnect_ms = so->has_reconnect_ms ? so->reconnect_ms : 0;
+    s->queue_limit = so->has_queue_limit ? so->queue_limit
+                                         : GPIODEV_SOCKET_DEFAULT_QUEUE_LIMIT;
+    if (s->server && so->has_reconnect_ms) {
+        error_setg(errp, "'reconnect-ms' is only for server=off");
+        return false;
+    }
+    if (s->queue_limit < GPIO_PROTOCOL_MAX_LINE) {
+        error_setg(errp, "'queue-limit' must be at least %d bytes",
+                   GPIO_PROTOCOL_MAX_LINE);
+        return false;
+    }
+    s->addr = QAPI_CLONE(SocketAddress, so->addr);
+
+    if (s->server) {
+        return gpiodev_socket_listen(s, errp);
+    }
+
+    /* The first connection is made at once so that errors show now. */
+    {
+        QIOChannelSocket *sioc = qio_channel_socket_new();
+        Error *err = NULL;
+
+        if (qio_channel_socket_connect_sync(sioc, s->addr, &err) < 0) {
+            object_unref(OBJECT(sioc));
+            if (!s->reconnect_ms) {
+                error_propagate(errp, err);
+                return false;
+            }
+            trace_gpiodev_socket_connect_failed(gd->id,
+                                                error_get_pretty(err));
+            error_free(err);
+            gpiodev_socket_arm_reconnect(s);
+            return true;
+        }
+        gpiodev_socket_add_session(s, sioc);
+        object_unref(OBJECT(sioc));
+    }
+    return true;
+}
+
+static void gpiodev_socket_init(Object *obj)
+{
+    GpiodevSocket *s = GPIODEV_SOCKET(obj);
+
+    QTAILQ_INIT(&s->sessions);
+}
+
+static void gpiodev_socket_finalize(Object *obj)
+{
+    GpiodevSocket *s = GPIODEV_SOCKET(obj);
+    GpioSession *ss;
+
+    /* Not reconnecting from gpio_session_close() any more. */
+    s->reconnect_ms = 0;
+    while ((ss = QTAILQ_FIRST(&s->sessions))) {
+        gpio_session_close(ss);
+    }
+    if (s->reconnect_tag) {
+        g_source_remove(s->reconnect_tag);
+    }
+    if (s->listener) {
+        qio_net_listener_disconnect(s->listener);
+        object_unref(OBJECT(s->listener));
+    }
+    if (s->unix_path) {
+        unlink(s->unix_path);
+        g_free(s->unix_path);
+    }
+    qapi_free_SocketAddress(s->addr);
+}
+
+static void gpiodev_socket_class_init(ObjectClass *oc, void *data)
+{
+    GpiodevClass *gc = GPIODEV_CLASS(oc);
+
+    gc->open = gpiodev_socket_open;
+}
+
+static const TypeInfo gpiodev_socket_info = {
+    .name = TYPE_GPIODEV_SOCKET,
+    .parent = TYPE_GPIODEV,
+    .instance_size = sizeof(GpiodevSocket),
+    .instance_init = gpiodev_socket_init,
+    .instance_finalize = gpiodev_socket_finalize,
+    .class_init = gpiodev_socket_class_init,
+};
+
+static void gpiodev_socket_register_types(void)
+{
+    type_register_static(&gpiodev_socket_info);
+}
+
+type_init(gpiodev_socket_register_types);

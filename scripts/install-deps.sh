@@ -1,0 +1,61 @@
+#!/bin/bash
+# Install the Debian packages needed to build and test qemu-gpiodev.
+# Idempotent: does nothing when everything is already present.
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+
+# Packages from the release itself.
+PKGS="build-essential ccache git ninja-build pkg-config flex bison
+      libglib2.0-dev libfdt-dev libpixman-1-dev zlib1g-dev
+      python3 python3-venv python3-setuptools python3-wheel python3-pip
+      xz-utils dpkg-dev socat"
+# Packages that Debian 12 only has new enough in bookworm-backports.
+BPO_PKGS="meson python3-pycotap"
+
+missing() {
+    local p
+    for p in "$@"; do
+        dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null |
+            grep -qx installed || echo "$p"
+    done
+}
+
+meson_ok() {
+    command -v meson >/dev/null &&
+        dpkg --compare-versions "$(meson --version)" ge 1.5.0
+}
+
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+
+# shellcheck disable=SC2086
+need=$(missing $PKGS $BPO_PKGS)
+if [ -z "$need" ] && meson_ok; then
+    exit 0
+fi
+
+. /etc/os-release
+if [ "${VERSION_CODENAME:-}" = bookworm ]; then
+    list=/etc/apt/sources.list.d/qemu-gpiodev-backports.sources
+    if [ ! -e "$list" ]; then
+        $SUDO tee "$list" >/dev/null <<EOT
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOT
+    fi
+    $SUDO apt-get update -q
+    # shellcheck disable=SC2086
+    $SUDO apt-get install -y -q --no-install-recommends $PKGS
+    # shellcheck disable=SC2086
+    $SUDO apt-get install -y -q --no-install-recommends \
+        -t bookworm-backports $BPO_PKGS
+else
+    $SUDO apt-get update -q
+    # shellcheck disable=SC2086
+    $SUDO apt-get install -y -q --no-install-recommends $PKGS $BPO_PKGS
+fi
+meson_ok || { echo "install-deps: meson >= 1.5 is required" >&2; exit 1; }
