@@ -12,6 +12,7 @@
 #include "qemu/id.h"
 #include "qemu/option.h"
 #include "qemu/timer.h"
+#include "system/system.h"
 #include "qapi/error.h"
 #include "qapi/qobject-input-visitor.h"
 #include "qapi/qapi-visit-gpiodev.h"
@@ -370,6 +371,25 @@ static bool gpiodev_bind(Gpiodev *gd, const char *path, Error **errp)
     return true;
 }
 
+static int gpiodev_collect(Object *obj, void *opaque)
+{
+    GSList **list = opaque;
+
+    *list = g_slist_prepend(*list, obj);
+    return 0;
+}
+
+/* Close the sockets and remove their files when QEMU exits. */
+static void gpiodev_delete_all(Notifier *n, void *data)
+{
+    GSList *list = NULL;
+
+    object_child_foreach(gpiodev_container(), gpiodev_collect, &list);
+    g_slist_free_full(list, (GDestroyNotify)object_unparent);
+}
+
+static Notifier gpiodev_exit_notifier = { .notify = gpiodev_delete_all };
+
 Gpiodev *gpiodev_new(GpiodevOptions *opts, Error **errp)
 {
     g_autofree char *typename =
@@ -403,6 +423,9 @@ Gpiodev *gpiodev_new(GpiodevOptions *opts, Error **errp)
     }
     object_property_add_child(gpiodev_container(), gd->id, OBJECT(gd));
     object_unref(OBJECT(gd));
+    if (!gpiodev_exit_notifier.node.le_prev) {
+        qemu_add_exit_notifier(&gpiodev_exit_notifier);
+    }
     trace_gpiodev_new(gd->id, object_get_canonical_path(gd->controller),
                       gd->nlines);
     return gd;

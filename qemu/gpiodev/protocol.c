@@ -591,7 +591,8 @@ static const GpioCommand gpio_commands[] = {
 static void gpio_cmd_help(GpioRequest *req)
 {
     for (int i = 0; i < ARRAY_SIZE(gpio_commands); i++) {
-        g_string_append_printf(req->out, "# %s %s\n", gpio_commands[i].name,
+        g_string_append_printf(req->out, "# %s%s%s\n", gpio_commands[i].name,
+                               *gpio_commands[i].usage ? " " : "",
                                gpio_commands[i].usage);
     }
     g_string_append(req->out, "# LINE is an offset or a line name; "

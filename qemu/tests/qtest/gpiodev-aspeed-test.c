@@ -1,0 +1,889 @@
+/*
+ * QTest for gpiodev on the ASPEED GPIO controllers: qtest plays the guest
+ * by writing the controller's registers, and the outside world is played
+ * by clients of a real gpiodev socket.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bitops.h"
+#include "qemu/sockets.h"
+#include <poll.h>
+#include "libqtest.h"
+#include "qapi/error.h"
+
+#define AST2600_GPIO_BASE       0x1E780000
+#define AST2600_GPIO_1_8V_BASE  0x1E780800
+
+#define GPIO_ABCD_DATA_VALUE    0x000
+#define GPIO_ABCD_DIRECTION     0x004
+#define GPIO_ABCD_INT_ENABLE    0x008
+#define GPIO_ABCD_INT_SENS_0    0x00C
+#define GPIO_ABCD_INT_SENS_1    0x010
+#define GPIO_ABCD_INT_SENS_2    0x014
+#define GPIO_ABCD_INT_STATUS    0x018
+
+/* Long enough for a loaded CI machine; only reached when a test fails. */
+#define REPLY_TIMEOUT_MS        20000
+
+typedef struct Client {
+    int fd;
+    GString *in;
+    /* Event lines read while waiting for a reply. */
+    GQueue events;
+} Client;
+
+typedef struct Fixture {
+    QTestState *qts;
+    char *dir;
+    char *path;         /* socket of the 3.3 V controller */
+    char *path_1_8v;    /* socket of the 1.8 V controller */
+} Fixture;
+
+/* @g0_opts are appended to the 3.3 V controller's -gpiodev options. */
+static void fixture_start_opts(Fixture *f, const char *g0_opts,
+                               const char *extra)
+{
+    f->dir = g_dir_make_tmp("gpiodev-test-XXXXXX", NULL);
+    g_assert(f->dir);
+    f->path = g_build_filename(f->dir, "gpio.sock", NULL);
+    f->path_1_8v = g_build_filename(f->dir, "gpio18.sock", NULL);
+    f->qts = qtest_initf("-machine ast2600-evb "
+                         "-gpiodev socket,id=g0,device=/machine/soc/gpio,"
+                         "addr.type=unix,addr.path=%s%s "
+                         "-gpiodev socket,id=g1,device=gpio_1_8v,"
+                         "addr.type=unix,addr.path=%s %s",
+                         f->path, g0_opts ? g0_opts : "", f->path_1_8v,
+                         extra ? extra : "");
+}
+
+static void fixture_start(Fixture *f, const char *extra)
+{
+    fixture_start_opts(f, NULL, extra);
+}
+
+static void fixture_stop(Fixture *f)
+{
+    qtest_quit(f->qts);
+    /* QEMU removes its socket files when it exits. */
+    g_assert_false(g_file_test(f->path, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(f->path_1_8v, G_FILE_TEST_EXISTS));
+    rmdir(f->dir);
+    g_free(f->dir);
+    g_free(f->path);
+    g_free(f->path_1_8v);
+}
+
+/* Client side of the socket */
+
+static char *client_read_line(Client *c)
+{
+    for (;;) {
+        char *nl = memchr(c->in->str, '\n', c->in->len);
+        char buf[4096];
+        struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+        ssize_t n;
+
+        if (nl) {
+            char *line = g_strndup(c->in->str, nl - c->in->str);
+
+            g_string_erase(c->in, 0, nl - c->in->str + 1);
+            return line;
+        }
+        g_assert_cmpint(poll(&pfd, 1, REPLY_TIMEOUT_MS), ==, 1);
+        n = read(c->fd, buf, sizeof(buf));
+        if (n <= 0) {
+            return NULL;
+        }
+        g_string_append_len(c->in, buf, n);
+    }
+}
+
+static Client *client_open(const char *path, const char *name)
+{
+    Client *c = g_new0(Client, 1);
+    g_autofree char *greeting = NULL;
+    c->fd = unix_connect(path, &error_abort);
+    c->in = g_string_new(NULL);
+    g_queue_init(&c->events);
+    greeting = client_read_line(c);
+    g_assert(g_str_has_prefix(greeting, "hello proto=1 "));
+    if (name) {
+        g_autofree char *req = g_strdup_printf("hello name=%s\n", name);
+        g_autofree char *reply = NULL;
+
+        g_assert_cmpint(write(c->fd, req, strlen(req)), ==, strlen(req));
+        reply = client_read_line(c);
+        g_assert_cmpstr(reply, ==, "ok proto=1");
+    }
+    return c;
+}
+
+static void client_close(Client *c)
+{
+    close(c->fd);
+    g_string_free(c->in, true);
+    g_queue_clear_full(&c->events, g_free);
+    g_free(c);
+}
+
+static void client_send_raw(Client *c, const void *buf, size_t len)
+{
+    g_assert_cmpint(write(c->fd, buf, len), ==, len);
+}
+
+/* The next line that is not an event. */
+static char *client_reply(Client *c)
+{
+    for (;;) {
+        char *line = client_read_line(c);
+
+        g_assert(line);
+        if (!g_str_has_prefix(line, "event ")) {
+            return line;
+        }
+        g_queue_push_tail(&c->events, line);
+    }
+}
+
+static char * G_GNUC_PRINTF(2, 3) client_request(Client *c, const char *fmt,
+                                                 ...)
+{
+    g_autofree char *req = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    req = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    client_send_raw(c, req, strlen(req));
+    client_send_raw(c, "\n", 1);
+    return client_reply(c);
+}
+
+static void G_GNUC_PRINTF(2, 3) client_ok(Client *c, const char *fmt, ...)
+{
+    g_autofree char *req = NULL;
+    g_autofree char *reply = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    req = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    reply = client_request(c, "%s", req);
+    g_assert_cmpstr(reply, ==, "ok");
+}
+
+static char *client_event(Client *c)
+{
+    char *line = g_queue_pop_head(&c->events);
+
+    if (!line) {
+        line = client_read_line(c);
+        g_assert(line);
+    }
+    g_assert(g_str_has_prefix(line, "event "));
+    return line;
+}
+
+/* The value of " key=value" in @line, as a new string. */
+static char *field(const char *line, const char *key)
+{
+    g_autofree char *pat = g_strdup_printf(" %s=", key);
+    const char *p = strstr(line, pat);
+    size_t len;
+
+    g_assert(p);
+    p += strlen(pat);
+    len = strcspn(p, " ");
+    return g_strndup(p, len);
+}
+
+static uint64_t field_u64(const char *line, const char *key)
+{
+    g_autofree char *v = field(line, key);
+
+    return g_ascii_strtoull(v, NULL, 10);
+}
+
+/* Guest side, through qtest */
+
+static void guest_write(Fixture *f, uint32_t reg, uint32_t value)
+{
+    qtest_writel(f->qts, AST2600_GPIO_BASE + reg, value);
+}
+
+static uint32_t guest_read(Fixture *f, uint32_t reg)
+{
+    return qtest_readl(f->qts, AST2600_GPIO_BASE + reg);
+}
+
+static void guest_set_output(Fixture *f, int bit, bool output)
+{
+    uint32_t dir = guest_read(f, GPIO_ABCD_DIRECTION);
+
+    dir = output ? dir | BIT(bit) : dir & ~BIT(bit);
+    guest_write(f, GPIO_ABCD_DIRECTION, dir);
+}
+
+static void guest_drive(Fixture *f, int bit, bool level)
+{
+    uint32_t data = guest_read(f, GPIO_ABCD_DATA_VALUE);
+
+    data = level ? data | BIT(bit) : data & ~BIT(bit);
+    guest_write(f, GPIO_ABCD_DATA_VALUE, data);
+}
+
+static void assert_edge(const char *ev, unsigned offset, const char *name,
+                        bool level)
+{
+    g_autofree char *off = field(ev, "offset");
+    g_autofree char *nm = field(ev, "name");
+    g_autofree char *edge = field(ev, "edge");
+
+    g_assert(g_str_has_prefix(ev, "event edge "));
+    g_assert_cmpuint(atoi(off), ==, offset);
+    g_assert_cmpstr(nm, ==, name);
+    g_assert_cmpstr(edge, ==, level ? "rising" : "falling");
+    g_assert_cmpuint(field_u64(ev, "level"), ==, level);
+}
+
+/* Tests */
+
+static void test_chip_info(void)
+{
+    Fixture f;
+    Client *c, *c18;
+    char *reply;
+
+    fixture_start(&f, NULL);
+    c = client_open(f.path, NULL);
+
+    reply = client_request(c, "chip");
+    g_assert_cmpstr(reply, ==, "ok id=g0 label=\"ASPEED AST2600 GPIO 3.3V\" "
+                    "lines=208 device=/machine/soc/gpio "
+                    "type=aspeed.gpio-ast2600");
+    g_free(reply);
+
+    /* By offset and by name; every line of the chip without arguments. */
+    reply = client_request(c, "info 0 gpioZ7");
+    g_assert_cmpstr(reply, ==, "line offset=0 name=gpioA0 present=yes "
+                    "direction=input drive=push-pull bias=unknown "
+                    "interrupt=none level=0");
+    g_free(reply);
+    reply = client_reply(c);
+    g_assert(g_str_has_prefix(reply, "line offset=207 name=gpioZ7 "));
+    g_free(reply);
+    reply = client_reply(c);
+    g_assert_cmpstr(reply, ==, "ok");
+    g_free(reply);
+
+    client_send_raw(c, "info\n", 5);
+    for (int i = 0; i < 208; i++) {
+        g_autofree char *line = client_reply(c);
+        g_autofree char *expect = g_strdup_printf("line offset=%d ", i);
+
+        g_assert(g_str_has_prefix(line, expect));
+    }
+    reply = client_reply(c);
+    g_assert_cmpstr(reply, ==, "ok");
+    g_free(reply);
+
+    /* The 1.8 V controller, bound by a partial QOM path. */
+    c18 = client_open(f.path_1_8v, NULL);
+    reply = client_request(c18, "chip");
+    g_assert(g_str_has_prefix(reply, "ok id=g1 label=\"ASPEED AST2600 GPIO "
+                              "1.8V\" lines=36 device=/machine/soc/gpio_1_8v "));
+    g_free(reply);
+    reply = client_request(c18, "info 35");
+    g_assert(g_str_has_prefix(reply, "line offset=35 name=gpio18E3 "));
+    g_free(reply);
+    g_free(client_reply(c18));
+
+    client_close(c18);
+    client_close(c);
+    fixture_stop(&f);
+}
+
+static void test_output_edges(void)
+{
+    Fixture f;
+    Client *c;
+    char *ev;
+    uint64_t seqno, line_seqno;
+    int64_t guest_ns;
+
+    fixture_start(&f, NULL);
+    c = client_open(f.path, NULL);
+    client_ok(c, "subscribe both gpioB0");
+    client_ok(c, "subscribe config 8");
+
+    /* Direction first, then the value, as most drivers do. */
+    guest_set_output(&f, 8, true);
+    ev = client_event(c);
+    g_assert(g_str_has_prefix(ev, "event config offset=8 name=gpioB0 "
+                              "direction=output "));
+    g_free(ev);
+
+    guest_drive(&f, 8, true);
+    ev = client_event(c);
+    assert_edge(ev, 8, "gpioB0", true);
+    seqno = field_u64(ev, "seqno");
+    line_seqno = field_u64(ev, "line-seqno");
+    guest_ns = field_u64(ev, "guest-ns");
+    g_assert_cmpuint(field_u64(ev, "host-ns"), >, 0);
+    g_free(ev);
+
+    /* Writing the same value again is no edge; the next change is. */
+    guest_drive(&f, 8, true);
+    qtest_clock_step(f.qts, 1000);
+    guest_drive(&f, 8, false);
+    ev = client_event(c);
+    assert_edge(ev, 8, "gpioB0", false);
+    g_assert_cmpuint(field_u64(ev, "seqno"), ==, seqno + 1);
+    g_assert_cmpuint(field_u64(ev, "line-seqno"), ==, line_seqno + 1);
+    g_assert_cmpint(field_u64(ev, "guest-ns"), >=, guest_ns + 1000);
+    g_free(ev);
+
+    /* Only the lines and kinds subscribed to are reported. */
+    client_ok(c, "unsubscribe falling 8");
+    guest_set_output(&f, 9, true);
+    guest_drive(&f, 9, true);
+    guest_drive(&f, 8, true);
+    guest_drive(&f, 8, false);
+    guest_drive(&f, 8, true);
+    ev = client_event(c);
+    assert_edge(ev, 8, "gpioB0", true);
+    g_free(ev);
+    ev = client_event(c);
+    assert_edge(ev, 8, "gpioB0", true);
+    g_free(ev);
+    client_ok(c, "ping");
+    g_assert_true(g_queue_is_empty(&c->events));
+
+    client_close(c);
+    fixture_stop(&f);
+}
+
+/*
+ * Linux's gpio-aspeed writes an output's value before setting the line's
+ * direction.  The pin, and the line's qemu_irq, must follow the latched
+ * value when the line becomes an output.
+ */
+static void test_value_before_direction(void)
+{
+    Fixture f;
+    Client *c;
+    char *ev;
+    /* sysbus irq 0 is the controller's interrupt; the pins follow. */
+    const int gpioC0_irq = 1 + 16;
+
+    fixture_start(&f, NULL);
+    qtest_irq_intercept_out_named(f.qts, "/machine/soc/gpio", "sysbus-irq");
+    c = client_open(f.path, NULL);
+    client_ok(c, "subscribe both gpioC0");
+
+    guest_drive(&f, 16, true);
+    g_assert_false(qtest_get_irq(f.qts, gpioC0_irq));
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & BIT(16), ==, 0);
+
+    guest_set_output(&f, 16, true);
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & BIT(16), ==,
+                    BIT(16));
+    g_assert_true(qtest_get_irq(f.qts, gpioC0_irq));
+    ev = client_event(c);
+    assert_edge(ev, 16, "gpioC0", true);
+    g_free(ev);
+
+    guest_drive(&f, 16, false);
+    g_assert_false(qtest_get_irq(f.qts, gpioC0_irq));
+    ev = client_event(c);
+    assert_edge(ev, 16, "gpioC0", false);
+    g_free(ev);
+
+    client_close(c);
+    fixture_stop(&f);
+}
+
+static void test_input_drive(void)
+{
+    Fixture f;
+    Client *c;
+    char *reply, *ev;
+
+    fixture_start(&f, NULL);
+    /* Intercepting takes the controller's interrupt off the GIC. */
+    qtest_irq_intercept_out_named(f.qts, "/machine/soc/gpio", "sysbus-irq");
+    c = client_open(f.path, "test-rig");
+    client_ok(c, "subscribe both 24");
+
+    /* The guest asks for an interrupt on rising edges of gpioD0. */
+    guest_write(&f, GPIO_ABCD_INT_SENS_0, BIT(24));
+    guest_write(&f, GPIO_ABCD_INT_ENABLE, BIT(24));
+    g_assert_false(qtest_get_irq(f.qts, 0));
+
+    /* Several lines at once, by name and by offset. */
+    client_ok(c, "set gpioD0=1 25=1 26=0");
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & 0x07000000, ==,
+                    0x03000000);
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_INT_STATUS), ==, BIT(24));
+    g_assert_true(qtest_get_irq(f.qts, 0));
+    ev = client_event(c);
+    assert_edge(ev, 24, "gpioD0", true);
+    g_free(ev);
+
+    /* The guest acknowledges; a falling edge raises nothing. */
+    guest_write(&f, GPIO_ABCD_INT_STATUS, BIT(24));
+    g_assert_false(qtest_get_irq(f.qts, 0));
+    client_ok(c, "set gpioD0=0");
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_INT_STATUS), ==, 0);
+    g_assert_false(qtest_get_irq(f.qts, 0));
+
+    reply = client_request(c, "@t7 get gpioD0 25 gpioD2");
+    g_assert_cmpstr(reply, ==, "ok @t7 gpioD0=0 25=1 gpioD2=0");
+    g_free(reply);
+    reply = client_request(c, "info 25");
+    g_assert_cmpstr(reply, ==, "line offset=25 name=gpioD1 present=yes "
+                    "direction=input drive=push-pull bias=unknown "
+                    "interrupt=none level=1 consumer=test-rig");
+    g_free(reply);
+    g_free(client_reply(c));
+
+    /* A line the guest drives cannot be driven from outside. */
+    guest_set_output(&f, 27, true);
+    reply = client_request(c, "set 26=1 gpioD3=1");
+    g_assert_cmpstr(reply, ==, "err is-output line 27 (gpioD3): the guest "
+                    "drives this line as an output");
+    g_free(reply);
+    /* ...and the refused request changed nothing. */
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & BIT(26), ==, 0);
+
+    client_close(c);
+    fixture_stop(&f);
+}
+
+static void test_two_clients(void)
+{
+    Fixture f;
+    Client *a, *b;
+    char *reply, *ev;
+
+    fixture_start(&f, NULL);
+    a = client_open(f.path, "alice");
+    b = client_open(f.path, "bob");
+    client_ok(a, "subscribe both 0 1");
+    client_ok(b, "subscribe rising 1");
+
+    guest_set_output(&f, 1, true);
+    guest_drive(&f, 1, true);
+    ev = client_event(a);
+    assert_edge(ev, 1, "gpioA1", true);
+    g_free(ev);
+    ev = client_event(b);
+    assert_edge(ev, 1, "gpioA1", true);
+    g_free(ev);
+
+    /* A line driven by one client is busy for the others... */
+    client_ok(a, "set 0=1");
+    reply = client_request(b, "set 0=0");
+    g_assert_cmpstr(reply, ==, "err busy line 0 (gpioA0): another client "
+                    "drives this line named alice");
+    g_free(reply);
+    ev = client_event(a);
+    assert_edge(ev, 0, "gpioA0", true);
+    g_free(ev);
+
+    /* ...until it is released, keeping its level... */
+    client_ok(a, "release 0");
+    client_ok(b, "set 0=1");
+    reply = client_request(a, "set 0=0");
+    g_assert(g_str_has_prefix(reply, "err busy "));
+    g_free(reply);
+
+    /* ...or its client goes away. */
+    client_close(b);
+    client_ok(a, "set 0=0");
+    ev = client_event(a);
+    assert_edge(ev, 0, "gpioA0", false);
+    g_free(ev);
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & BIT(0), ==, 0);
+
+    client_close(a);
+    fixture_stop(&f);
+}
+
+typedef struct BadInput {
+    const char *request;
+    const char *reply_prefix;
+} BadInput;
+
+static void test_bad_input(void)
+{
+    static const BadInput cases[] = {
+        { "bogus", "err unknown-command " },
+        { "get 99999999999999999999999", "err bad-request " },
+        { "get 208", "err no-such-line offset 208 is out of range" },
+        { "get gpioQQ9", "err no-such-line no line is named 'gpioQQ9'" },
+        { "get -1", "err no-such-line " },
+        { "set 0=2", "err bad-request " },
+        { "set 0", "err bad-request " },
+        { "set", "err bad-request " },
+        { "set 0=1 0=0", "err bad-request line 0 given twice" },
+        { "subscribe sideways 0", "err bad-request usage: subscribe " },
+        { "subscribe", "err bad-request " },
+        { "unsubscribe both 900", "err no-such-line " },
+        { "chip extra", "err bad-request " },
+        { "info \"unterminated", "err bad-request unterminated" },
+        { "info \"bad\\q\"", "err bad-request bad escape" },
+        { "hello proto=2", "err unsupported " },
+        { "hello colour=blue", "err bad-request " },
+        { "@ ping", "err bad-request bad tag" },
+        { "@tag", "err @tag bad-request tag without a command" },
+        { "@t1 frobnicate", "err @t1 unknown-command " },
+        { "get \x01\x02\x7f", "err bad-request control character" },
+    };
+    Fixture f;
+    Client *c;
+    char *reply;
+    g_autofree char *longline = NULL;
+
+    fixture_start(&f, NULL);
+    c = client_open(f.path, NULL);
+
+    for (int i = 0; i < ARRAY_SIZE(cases); i++) {
+        reply = client_request(c, "%s", cases[i].request);
+        if (!g_str_has_prefix(reply, cases[i].reply_prefix)) {
+            g_error("'%s' got '%s', expected '%s...'", cases[i].request,
+                    reply, cases[i].reply_prefix);
+        }
+        g_free(reply);
+    }
+
+    /* A NUL byte. */
+    client_send_raw(c, "get\0 0\n", 7);
+    reply = client_reply(c);
+    g_assert_cmpstr(reply, ==, "err bad-request NUL byte in request");
+    g_free(reply);
+
+    /* An overlong line is refused once, whole, and the next one works. */
+    longline = g_strnfill(10000, 'x');
+    client_send_raw(c, longline, strlen(longline));
+    client_send_raw(c, "\nping\n", 6);
+    reply = client_reply(c);
+    g_assert(g_str_has_prefix(reply, "err too-long "));
+    g_free(reply);
+    reply = client_reply(c);
+    g_assert_cmpstr(reply, ==, "ok");
+    g_free(reply);
+
+    /* A request split across writes is one request. */
+    client_send_raw(c, "ge", 2);
+    reply = client_request(c, "t 0");
+    g_assert_cmpstr(reply, ==, "ok 0=0");
+    g_free(reply);
+    /* Blank lines and CRLF are fine. */
+    client_send_raw(c, "\n\r\n  \n", 6);
+    client_ok(c, "ping\r");
+
+    /* Nothing of the above disturbed the guest's view. */
+    guest_set_output(&f, 3, true);
+    guest_drive(&f, 3, true);
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE), ==, BIT(3));
+
+    reply = client_request(c, "quit");
+    g_assert_cmpstr(reply, ==, "ok bye");
+    g_free(reply);
+    g_assert_null(client_read_line(c));
+    client_close(c);
+    fixture_stop(&f);
+}
+
+static void test_abrupt_disconnect(void)
+{
+    Fixture f;
+    Client *a, *b;
+
+    fixture_start(&f, NULL);
+    a = client_open(f.path, "a");
+    b = client_open(f.path, "b");
+
+    /* Half a request, then gone, holding a line. */
+    client_ok(a, "set 5=1");
+    client_send_raw(a, "set 6=", 6);
+    client_close(a);
+
+    /* The other client and the guest carry on; the line is free again. */
+    client_ok(b, "set 5=0");
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & BIT(5), ==, 0);
+    client_ok(b, "set 6=1");
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & BIT(6), ==,
+                    BIT(6));
+
+    /* Gone with unread events queued. */
+    a = client_open(f.path, NULL);
+    client_ok(a, "subscribe both");
+    guest_set_output(&f, 7, true);
+    for (int i = 0; i < 100; i++) {
+        guest_drive(&f, 7, i & 1);
+    }
+    client_close(a);
+    client_ok(b, "ping");
+
+    client_close(b);
+    fixture_stop(&f);
+}
+
+/*
+ * A client that stops reading loses events past its queue limit and is
+ * told how many; the other client gets every one, and the guest runs on.
+ */
+static void test_stalled_client(void)
+{
+    const int toggles = 6000;
+    Fixture f;
+    Client *stalled, *reader;
+    uint64_t lost = 0, got = 0, last_seqno = 0;
+    char *ev, *reply;
+
+    fixture_start_opts(&f, ",queue-limit=4096", NULL);
+    stalled = client_open(f.path, NULL);
+    reader = client_open(f.path, NULL);
+    client_ok(stalled, "subscribe both 2");
+    client_ok(reader, "subscribe both 2");
+    guest_set_output(&f, 2, true);
+
+    for (int i = 0; i < toggles; i++) {
+        bool level = !(i & 1);
+
+        guest_write(&f, GPIO_ABCD_DATA_VALUE, level ? BIT(2) : 0);
+        ev = client_event(reader);
+        assert_edge(ev, 2, "gpioA2", level);
+        g_assert_cmpuint(field_u64(ev, "line-seqno"), ==, i + 1);
+        g_free(ev);
+    }
+
+    /* Now read what the stalled client was sent. */
+    for (;;) {
+        g_autofree char *line = client_read_line(stalled);
+
+        g_assert(line);
+        if (g_str_has_prefix(line, "event overflow ")) {
+            lost += field_u64(line, "lost");
+            break;
+        }
+        /* The first toggle rose, so odd line sequence numbers rise. */
+        assert_edge(line, 2, "gpioA2", field_u64(line, "line-seqno") & 1);
+        g_assert_cmpuint(field_u64(line, "line-seqno"), >, last_seqno);
+        last_seqno = field_u64(line, "line-seqno");
+        got++;
+    }
+    reply = client_request(stalled, "ping");
+    g_assert_cmpstr(reply, ==, "ok");
+    g_free(reply);
+    while ((ev = g_queue_pop_head(&stalled->events))) {
+        g_assert(g_str_has_prefix(ev, "event edge "));
+        got++;
+        g_free(ev);
+    }
+    g_assert_cmpuint(lost, >, 0);
+    g_assert_cmpuint(got + lost, ==, toggles);
+
+    /* Both clients are still served. */
+    guest_write(&f, GPIO_ABCD_DATA_VALUE, BIT(2));
+    ev = client_event(stalled);
+    assert_edge(ev, 2, "gpioA2", true);
+    g_free(ev);
+    ev = client_event(reader);
+    assert_edge(ev, 2, "gpioA2", true);
+    g_free(ev);
+
+    client_close(stalled);
+    client_close(reader);
+    fixture_stop(&f);
+}
+
+/* Run QEMU with @args appended; return its exit status and stderr. */
+static int run_qemu(const char *args, char **err)
+{
+    g_autofree char *cmd = g_strdup_printf("%s -machine ast2600-evb "
+                                           "-display none -S -monitor none "
+                                           "-serial none -accel qtest "
+                                           "-qtest /dev/null %s",
+                                           getenv("QTEST_QEMU_BINARY"), args);
+    g_autoptr(GError) gerr = NULL;
+    int status;
+
+    g_assert(g_spawn_command_line_sync(cmd, NULL, err, &status, &gerr));
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void assert_startup_error(const char *args, const char *message)
+{
+    g_autofree char *err = NULL;
+    int status = run_qemu(args, &err);
+
+    if (status != 1 || !strstr(err, message)) {
+        g_error("'%s' exited %d with '%s', expected 1 with '%s'", args,
+                status, err, message);
+    }
+}
+
+static void test_startup_errors(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("gpiodev-test-XXXXXX", NULL);
+    g_autofree char *sock = g_build_filename(dir, "s", NULL);
+    g_autofree char *file = g_build_filename(dir, "f", NULL);
+    g_autofree char *common = g_strdup_printf("addr.type=unix,addr.path=%s",
+                                              sock);
+    g_autofree char *args = NULL;
+    Fixture f;
+
+    assert_startup_error("-gpiodev socket,id=g,device=/machine/soc/nope,"
+                         "addr.type=unix,addr.path=/tmp/x",
+                         "GPIO controller '/machine/soc/nope' not found");
+    assert_startup_error("-gpiodev socket,id=g,device=/machine/soc,"
+                         "addr.type=unix,addr.path=/tmp/x",
+                         "'/machine/soc' (ast2600-a3) is not a GPIO "
+                         "controller");
+    assert_startup_error("-gpiodev socket,id=g,device=sdhci[0],"
+                         "addr.type=unix,addr.path=/tmp/x",
+                         "GPIO controller path 'sdhci[0]' is ambiguous");
+    assert_startup_error("-gpiodev socket,id=g,addr.type=unix,"
+                         "addr.path=/tmp/x", "'device' is missing");
+    assert_startup_error("-gpiodev socket,id=g,device=gpio",
+                         "'addr' is missing");
+    assert_startup_error("-gpiodev pigeon,id=g,device=gpio",
+                         "'type' does not accept value 'pigeon'");
+    assert_startup_error("-gpiodev socket,id=9g,device=gpio,"
+                         "addr.type=unix,addr.path=/tmp/x",
+                         "gpiodev id '9g' is not well-formed");
+    args = g_strdup_printf("-gpiodev socket,id=a,device=gpio,%s "
+                           "-gpiodev socket,id=b,device=/machine/soc/gpio,"
+                           "addr.type=unix,addr.path=%s.2", common, sock);
+    assert_startup_error(args, "GPIO controller '/machine/soc/gpio' already "
+                         "has gpiodev 'a'");
+    g_clear_pointer(&args, g_free);
+    args = g_strdup_printf("-gpiodev socket,id=a,device=gpio,%s,"
+                           "reconnect-ms=10", common);
+    assert_startup_error(args, "'reconnect-ms' is only for server=off");
+    g_clear_pointer(&args, g_free);
+    args = g_strdup_printf("-gpiodev socket,id=a,device=gpio,%s,"
+                           "queue-limit=100", common);
+    assert_startup_error(args, "'queue-limit' must be at least 4096");
+    g_clear_pointer(&args, g_free);
+    args = g_strdup_printf("-gpiodev socket,id=a,device=gpio,%s,"
+                           "server=off", common);
+    assert_startup_error(args, "Failed to connect to");
+    g_clear_pointer(&args, g_free);
+
+    /* A file that is not a socket is left alone. */
+    g_assert(g_file_set_contents(file, "keep", -1, NULL));
+    args = g_strdup_printf("-gpiodev socket,id=a,device=gpio,"
+                           "addr.type=unix,addr.path=%s", file);
+    assert_startup_error(args, "exists and is not a socket");
+    g_clear_pointer(&args, g_free);
+    g_assert(g_file_test(file, G_FILE_TEST_IS_REGULAR));
+    unlink(file);
+
+    /* A live server's socket is not taken over... */
+    fixture_start_opts(&f, NULL, NULL);
+    args = g_strdup_printf("-gpiodev socket,id=a,device=gpio,"
+                           "addr.type=unix,addr.path=%s", f.path);
+    assert_startup_error(args, "is in use by another server");
+    g_clear_pointer(&args, g_free);
+    g_assert(g_file_test(f.path, G_FILE_TEST_EXISTS));
+    fixture_stop(&f);
+
+    rmdir(dir);
+}
+
+/* A socket file left behind by a QEMU that is gone is replaced. */
+static void test_stale_socket(void)
+{
+    Fixture f;
+    Client *c;
+    struct stat st;
+    int fd;
+
+    f.dir = g_dir_make_tmp("gpiodev-test-XXXXXX", NULL);
+    f.path = g_build_filename(f.dir, "gpio.sock", NULL);
+    fd = unix_listen(f.path, &error_abort);
+    close(fd);
+    g_assert(g_file_test(f.path, G_FILE_TEST_EXISTS));
+    g_free(f.dir);
+    g_free(f.path);
+
+    fixture_start_opts(&f, NULL, NULL);
+    c = client_open(f.path, NULL);
+    client_ok(c, "ping");
+    /* Only its owner may use it. */
+    g_assert_cmpint(stat(f.path, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+    client_close(c);
+    fixture_stop(&f);
+}
+
+/* Options as JSON, and client mode with reconnection. */
+static void test_client_mode(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("gpiodev-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "peer.sock", NULL);
+    int lfd = unix_listen(path, &error_abort);
+    QTestState *qts;
+    Client *c;
+    char *reply;
+
+    qts = qtest_initf("-machine ast2600-evb -gpiodev "
+                      "'{\"type\": \"socket\", \"id\": \"out\", "
+                      "\"device\": \"gpio\", \"server\": false, "
+                      "\"reconnect-ms\": 50, \"addr\": {\"type\": \"unix\", "
+                      "\"path\": \"%s\"}}'", path);
+
+    for (int round = 0; round < 2; round++) {
+        g_autofree char *greeting = NULL;
+        struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+
+        /* QEMU connects (the second time: again, after we hung up). */
+        g_assert_cmpint(poll(&pfd, 1, REPLY_TIMEOUT_MS), ==, 1);
+        c = g_new0(Client, 1);
+        c->fd = accept(lfd, NULL, NULL);
+        g_assert_cmpint(c->fd, >=, 0);
+        c->in = g_string_new(NULL);
+        g_queue_init(&c->events);
+        greeting = client_read_line(c);
+        g_assert(g_str_has_prefix(greeting, "hello proto=1 "));
+        reply = client_request(c, "chip");
+        g_assert(g_str_has_prefix(reply, "ok id=out "));
+        g_free(reply);
+        client_ok(c, "set %d=1", round);
+        g_assert_cmphex(qtest_readl(qts, AST2600_GPIO_BASE) & BIT(round),
+                        ==, BIT(round));
+        client_close(c);
+    }
+
+    qtest_quit(qts);
+    close(lfd);
+    unlink(path);
+    rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    qtest_add_func("/gpiodev/aspeed/chip-info", test_chip_info);
+    qtest_add_func("/gpiodev/aspeed/output-edges", test_output_edges);
+    qtest_add_func("/gpiodev/aspeed/value-before-direction",
+                   test_value_before_direction);
+    qtest_add_func("/gpiodev/aspeed/input-drive", test_input_drive);
+    qtest_add_func("/gpiodev/aspeed/two-clients", test_two_clients);
+    qtest_add_func("/gpiodev/aspeed/bad-input", test_bad_input);
+    qtest_add_func("/gpiodev/aspeed/abrupt-disconnect",
+                   test_abrupt_disconnect);
+    qtest_add_func("/gpiodev/aspeed/stalled-client", test_stalled_client);
+    qtest_add_func("/gpiodev/startup-errors", test_startup_errors);
+    qtest_add_func("/gpiodev/stale-socket", test_stale_socket);
+    qtest_add_func("/gpiodev/client-mode", test_client_mode);
+
+    return g_test_run();
+}
