@@ -24,6 +24,7 @@ QEMU_CONFIGURE := \
 	--cc="ccache gcc" \
 	--disable-download --disable-install-blobs \
 	--without-default-features \
+	--without-default-devices --with-devices-arm=gpiodev \
 	--disable-docs \
 	--enable-pixman \
 	--enable-fdt=system \
@@ -47,14 +48,28 @@ $(QEMU_PRISTINE)/.fetched: scripts/fetch-qemu.sh | deps
 prepare: $(QEMU_PRISTINE)/.fetched | deps
 	@bash scripts/prepare-qemu.sh $(QEMU_PRISTINE) $(QEMU_SRC)
 
-$(QEMU_BUILD)/.configured: Makefile | prepare
+# Reconfigure (from scratch) only when the options change.
+$(BUILD)/configure-options: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(QEMU_CONFIGURE)' | cmp -s - $@ || echo '$(QEMU_CONFIGURE)' > $@
+
+$(QEMU_BUILD)/.configured: $(BUILD)/configure-options | prepare
 	rm -rf $(QEMU_BUILD)
 	mkdir -p $(QEMU_BUILD)
 	cd $(QEMU_BUILD) && ../qemu-src/configure $(QEMU_CONFIGURE)
 	touch $@
 
+# The firmware that the source tree carries (Debian's tarball keeps only
+# what it can build from source, such as the NPCM7xx boot ROM) is made
+# visible to the uninstalled binary, as --disable-install-blobs does not.
+QEMU_DATADIR := $(QEMU_BUILD)/qemu-bundle/usr/local/share/qemu
+
 qemu: prepare $(QEMU_BUILD)/.configured
 	ninja -C $(QEMU_BUILD) qemu-system-arm $(QTEST_TARGETS)
+	@mkdir -p $(QEMU_DATADIR)
+	@for f in $(QEMU_SRC)/pc-bios/*.bin; do \
+		ln -sfn "$$(realpath $$f)" $(QEMU_DATADIR)/; \
+	done
 
 check: qemu
 	@bash tests/run-all.sh $(QEMU_BUILD)
@@ -77,4 +92,5 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
-.PHONY: prepare
+.PHONY: prepare FORCE
+FORCE:

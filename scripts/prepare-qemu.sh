@@ -26,11 +26,11 @@ fi
 # Patches: re-apply from pristine whenever the series or a patch changed.
 series=$overlay/patches/series
 stamp=$tree/.gpiodev-patches
-sum=$(cd "$overlay/patches" && cat series $(awk '!/^#/ && NF {print $1}' series) | sha256sum)
+sum=$(cd "$overlay/patches" && cat series $(awk '!/^#/ && NF && $1 != "local" {print $1}' series) | sha256sum)
 if [ ! -e "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
     "${git_q[@]}" reset -q --hard pristine
     while read -r patch _; do
-        case $patch in ''|'#'*) continue ;; esac
+        case $patch in ''|'#'*|local) continue ;; esac
         if ! "${git_q[@]}" apply --whitespace=nowarn "$overlay/patches/$patch"; then
             echo "prepare-qemu: $patch does not apply" >&2
             rm -f "$stamp"

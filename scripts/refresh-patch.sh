@@ -27,7 +27,7 @@ fi
 # Rewrite the patch files from $patch on, keeping their mail headers.
 found=
 while read -r p _; do
-    case $p in ''|'#'*) continue ;; esac
+    case $p in ''|'#'*|local) continue ;; esac
     [ "$p" = "$patch" ] && found=1
     [ -n "$found" ] || continue
     c=$("${git_q[@]}" log --format=%H --grep="^$p\$" -n 1)
@@ -39,5 +39,5 @@ done < "$top/qemu/patches/series"
 
 # The tree already matches the series: do not re-apply it.
 sum=$(cd "$top/qemu/patches" &&
-      cat series $(awk '!/^#/ && NF {print $1}' series) | sha256sum)
+      cat series $(awk '!/^#/ && NF && $1 != "local" {print $1}' series) | sha256sum)
 echo "$sum" > "$tree/.gpiodev-patches"

@@ -82,8 +82,12 @@ static bool line_info_equal(const GpioLineInfo *a, const GpioLineInfo *b)
 
 static void gpiodev_stamp(GpiodevEvent *ev)
 {
+    struct timespec ts;
+
     ev->guest_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    ev->host_ns = qemu_clock_get_ns(QEMU_CLOCK_HOST);
+    /* QEMU_CLOCK_HOST has microseconds only; events deserve better. */
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ev->host_ns = ts.tv_sec * NANOSECONDS_PER_SECOND + ts.tv_nsec;
 }
 
 void gpiodev_notify_level(Gpiodev *gd, unsigned offset, bool level)

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Run every test of the project and print "N passed, N failed".
+#
+#   tests/run-all.sh QEMU-BUILD-DIR
+#
+# Each test program speaks TAP; a program that dies without reporting a
+# failure counts as one failed test.
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -uo pipefail
+
+qemu_build=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
+log_dir=$top/build/test-logs
+mkdir -p "$log_dir"
+export QTEST_QEMU_BINARY=$qemu_build/qemu-system-arm
+export QEMU_GPIODEV_BUILD=$qemu_build
+
+passed=0
+failed=0
+
+# run NAME TIMEOUT COMMAND...: run a TAP-speaking test program.
+run() {
+    local name=$1 limit=$2 log=$log_dir/$1.log status ok bad
+    shift 2
+    timeout --kill-after=10 "$limit" "$@" > "$log" 2>&1
+    status=$?
+    ok=$(grep -cE '^ok ' "$log")
+    bad=$(grep -cE '^not ok ' "$log")
+    if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
+        bad=1
+    fi
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+    if [ "$bad" -ne 0 ]; then
+        echo "FAIL $name ($ok passed, $bad failed, exit $status); log: $log"
+        grep -E '^not ok |ERROR|Bail out' "$log" | head -n 20 | sed 's/^/    /'
+    else
+        echo "PASS $name ($ok tests)"
+    fi
+}
+
+for t in gpiodev-aspeed-test aspeed_gpio-test qom-test device-introspect-test; do
+    run "qtest-$t" 600 "$qemu_build/tests/qtest/$t" --tap
+done
+run socat-two-clients 120 python3 "$top/tests/socat_two_clients.py"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
