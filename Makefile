@@ -75,16 +75,16 @@ check: qemu
 	@bash tests/run-all.sh $(QEMU_BUILD)
 
 demo: qemu
-	@bash scripts/demo.sh $(QEMU_BIN)
+	@python3 scripts/demo.py $(QEMU_BIN)
 
 run: qemu
-	@bash scripts/demo.sh --interactive $(QEMU_BIN)
+	@python3 scripts/demo.py --interactive $(QEMU_BIN)
 
 qemu-series: $(QEMU_PRISTINE)/.fetched
 	bash scripts/qemu-series.sh $(QEMU_PRISTINE) $(SERIES_DIR)
 
 checkpatch: qemu-series
-	bash scripts/checkpatch.sh $(SERIES_DIR)
+	bash scripts/checkpatch.sh $(QEMU_PRISTINE) $(SERIES_DIR)
 
 clean:
 	rm -rf $(QEMU_BUILD) $(QEMU_SRC) $(SERIES_DIR)

@@ -156,7 +156,8 @@ gpio_reply_err(GpioRequest *req, const char *code, const char *fmt, ...)
 
 /*
  * Split @line into words in place.  Words are separated by blanks; a
- * double-quoted part may hold blanks and the escapes \" \\ \n \t \xHH.
+ * double-quoted part may hold blanks and backslash escapes: \", \\,
+ * \n, \t and \xHH.
  * Returns NULL (and sets @err) on malformed input.
  */
 static GPtrArray *gpio_tokenize(char *line, const char **err)

@@ -293,7 +293,8 @@ static void test_chip_info(void)
     c18 = client_open(f.path_1_8v, NULL);
     reply = client_request(c18, "chip");
     g_assert(g_str_has_prefix(reply, "ok id=g1 label=\"ASPEED AST2600 GPIO "
-                              "1.8V\" lines=36 device=/machine/soc/gpio_1_8v "));
+                              "1.8V\" lines=36 "
+                              "device=/machine/soc/gpio_1_8v "));
     g_free(reply);
     reply = client_request(c18, "info 35");
     g_assert(g_str_has_prefix(reply, "line offset=35 name=gpio18E3 "));
@@ -582,7 +583,7 @@ static void test_bad_input(void)
     g_assert_cmpstr(reply, ==, "ok 0=0");
     g_free(reply);
     /* Blank lines and CRLF are fine. */
-    client_send_raw(c, "\n\r\n  \n", 6);
+    client_send_raw(c, "\n\r\n" "  " "\n", 6);
     client_ok(c, "ping\r");
 
     /* Nothing of the above disturbed the guest's view. */

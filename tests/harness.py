@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Pieces shared by the Python test programs and the demo.
+
+A QEMU started here gets its gpiodev and qtest sockets as listening file
+descriptors created beforehand, so nothing has to poll for a socket file
+to appear; everything that reads waits on select() with a deadline.
+"""
+
+import os
+import select
+import signal
+import socket
+import subprocess
+
+TIMEOUT = 20.0
+
+# The AST2600's two GPIO controllers, as QOM paths and MMIO bases.
+AST2600_GPIO = "/machine/soc/gpio"
+AST2600_GPIO_1_8V = "/machine/soc/gpio_1_8v"
+AST2600_GPIO_BASE = 0x1E780000
+AST2600_GPIO_1_8V_BASE = 0x1E780800
+# Registers of the first set (lines 0-31, gpioA0 to gpioD7).
+GPIO_DATA, GPIO_DIRECTION = 0x000, 0x004
+
+
+class LineReader:
+    """Whole lines from a file descriptor, failing after a deadline."""
+
+    def __init__(self, fd, name, timeout=TIMEOUT):
+        self.fd, self.name, self.timeout, self.buf = fd, name, timeout, b""
+
+    def line(self):
+        while b"\n" not in self.buf:
+            ready, _, _ = select.select([self.fd], [], [], self.timeout)
+            if not ready:
+                raise TimeoutError(f"{self.name}: nothing within "
+                                   f"{self.timeout}s")
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                raise EOFError(f"{self.name}: connection closed")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.decode()
+
+
+class GpioClient:
+    """A plain protocol client on a gpiodev unix socket."""
+
+    def __init__(self, path, name=None):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.reader = LineReader(self.sock.fileno(), f"gpio {path}")
+        self.greeting = self.reader.line()
+        self.events = []
+        if name:
+            self.request(f"hello name={name}")
+
+    def request(self, text):
+        """Send one request; return its reply lines, keeping events."""
+        self.sock.sendall(text.encode() + b"\n")
+        lines = []
+        while True:
+            line = self.reader.line()
+            if line.startswith("event "):
+                self.events.append(line)
+                continue
+            lines.append(line)
+            if line.startswith("ok") or line.startswith("err"):
+                return lines
+
+    def event(self):
+        if self.events:
+            return self.events.pop(0)
+        line = self.reader.line()
+        if not line.startswith("event "):
+            raise RuntimeError(f"expected an event, got {line!r}")
+        return line
+
+    def close(self):
+        self.sock.close()
+
+
+class Qtest:
+    """The raw qtest protocol: one command a line, "OK ..." replies."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.reader = LineReader(self.sock.fileno(), "qtest")
+
+    def cmd(self, text):
+        self.sock.sendall(text.encode() + b"\n")
+        while True:
+            line = self.reader.line()
+            if not line.startswith("IRQ"):
+                break
+        if not line.startswith("OK"):
+            raise RuntimeError(f"qtest: {text!r} -> {line!r}")
+        return line
+
+    def writel(self, addr, value):
+        self.cmd(f"writel 0x{addr:x} 0x{value:x}")
+
+    def readl(self, addr):
+        return int(self.cmd(f"readl 0x{addr:x}").split()[1], 16)
+
+
+def listen_unix(path, backlog=8):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(path)
+    sock.listen(backlog)
+    return sock
+
+
+class Qemu:
+    """qemu-system-arm -M ast2600-evb with the guest played over qtest.
+
+    gpiodevs maps a gpiodev id to (controller QOM path, socket path);
+    each socket is bound here and passed to QEMU as addr.type=fd.
+    """
+
+    def __init__(self, binary, tmpdir, gpiodevs, extra=()):
+        self.listeners = {}
+        args = [binary, "-M", "ast2600-evb", "-display", "none",
+                "-monitor", "none", "-serial", "none", "-accel", "qtest",
+                "-qtest-log", "/dev/null"]
+        qtest_path = os.path.join(tmpdir, "qtest.sock")
+        qt = listen_unix(qtest_path, 1)
+        self.listeners["qtest"] = qt
+        args += ["-chardev", f"socket,id=qt,fd={qt.fileno()},server=on,"
+                 "wait=off", "-qtest", "chardev:qt"]
+        for gid, (device, path) in gpiodevs.items():
+            s = listen_unix(path)
+            self.listeners[gid] = s
+            args += ["-gpiodev", f"socket,id={gid},device={device},"
+                     f"addr.type=fd,addr.str={s.fileno()}"]
+        args += list(extra)
+        fds = [s.fileno() for s in self.listeners.values()]
+        self.proc = subprocess.Popen(args, pass_fds=fds,
+                                     start_new_session=True)
+        self.qtest = Qtest(qtest_path)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        for s in self.listeners.values():
+            s.close()
