@@ -15,23 +15,31 @@
 /* Longest request line accepted, newline included. */
 #define GPIO_PROTOCOL_MAX_LINE 4096
 
+/*
+ * The bytes a client sent that are not executed yet.  A backend stops
+ * executing requests while the client's replies are not read, so this
+ * holds at most one read's worth of requests beyond a line.
+ */
 typedef struct GpioRequestReader {
-    GString *line;
+    GString *buf;
+    /* Offset in @buf of the first byte not yet consumed. */
+    size_t start;
     /* Skipping the rest of an overlong line, up to its newline. */
     bool discarding;
 } GpioRequestReader;
 
 void gpio_request_reader_init(GpioRequestReader *r);
 void gpio_request_reader_cleanup(GpioRequestReader *r);
+/* Add bytes received from the client. */
+void gpio_request_reader_push(GpioRequestReader *r, const char *buf,
+                              size_t len);
 /*
- * Execute every complete request in @buf on behalf of @client,
- * appending the replies to @out.  Keeps an incomplete last line for
- * the next call.  Sets *@quit when the client asked to close, and then
- * ignores what follows.
+ * Execute the next complete request on behalf of @client, appending the
+ * reply to @out.  Returns false, having done nothing, when no complete
+ * request is left.  Sets *@quit when the client asked to close.
  */
-void gpio_request_reader_feed(GpioRequestReader *r, const char *buf,
-                              size_t len, GpiodevClient *client,
-                              GString *out, bool *quit);
+bool gpio_request_reader_run(GpioRequestReader *r, GpiodevClient *client,
+                             GString *out, bool *quit);
 
 void gpio_format_greeting(GString *out);
 void gpio_format_event(GString *out, Gpiodev *gd, const GpiodevEvent *ev);

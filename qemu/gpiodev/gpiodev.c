@@ -124,11 +124,23 @@ void gpiodev_notify_level(Gpiodev *gd, unsigned offset, bool level)
     }
 }
 
+/* Send @ev to the clients that watch the configuration of its line. */
+static void gpiodev_send_config_event(Gpiodev *gd, GpiodevEvent *ev)
+{
+    GpiodevClient *c;
+
+    gpiodev_stamp(ev);
+    QTAILQ_FOREACH(c, &gd->clients, next) {
+        if (test_bit(ev->offset, c->config)) {
+            c->ops->event(c, ev);
+        }
+    }
+}
+
 void gpiodev_notify_config(Gpiodev *gd, unsigned offset)
 {
     GpiodevLine *line;
     GpioLineInfo info = { 0 };
-    GpiodevClient *c;
     GpiodevEvent ev;
     bool was_output;
 
@@ -148,12 +160,7 @@ void gpiodev_notify_config(Gpiodev *gd, unsigned offset)
         .offset = offset,
         .level = line->level,
     };
-    gpiodev_stamp(&ev);
-    QTAILQ_FOREACH(c, &gd->clients, next) {
-        if (test_bit(offset, c->config)) {
-            c->ops->event(c, &ev);
-        }
-    }
+    gpiodev_send_config_event(gd, &ev);
 
     /* A held line handed back by the guest is driven by its owner again. */
     if (was_output && info.direction == GPIO_LINE_DIRECTION_INPUT &&
@@ -234,10 +241,11 @@ void gpiodev_client_cleanup(GpiodevClient *client)
     if (!gd) {
         return;
     }
+    /* Gone before its lines are released: it gets no event of that. */
+    QTAILQ_REMOVE(&gd->clients, client, next);
     for (unsigned i = 0; i < gd->nlines; i++) {
         gpiodev_client_release(client, i);
     }
-    QTAILQ_REMOVE(&gd->clients, client, next);
     g_free(client->rising);
     g_free(client->falling);
     g_free(client->config);
@@ -294,10 +302,18 @@ GpiodevStatus gpiodev_client_drive(GpiodevClient *client, unsigned n,
      */
     for (unsigned i = 0; i < n; i++) {
         GpiodevLine *line = &gd->lines[offsets[i]];
+        bool requested = line->owner != client;
 
         line->owner = client;
         line->driven = levels[i];
         trace_gpiodev_drive(gd->id, offsets[i], levels[i]);
+        if (requested) {
+            gpiodev_send_config_event(gd, &(GpiodevEvent) {
+                .kind = GPIODEV_EVENT_REQUESTED,
+                .offset = offsets[i],
+                .level = line->level,
+            });
+        }
         gd->gcc->set_input(gc, offsets[i], levels[i]);
     }
     return GPIODEV_OK;
@@ -310,6 +326,11 @@ void gpiodev_client_release(GpiodevClient *client, unsigned offset)
     if (offset < gd->nlines && gd->lines[offset].owner == client) {
         gd->lines[offset].owner = NULL;
         trace_gpiodev_release(gd->id, offset);
+        gpiodev_send_config_event(gd, &(GpiodevEvent) {
+            .kind = GPIODEV_EVENT_RELEASED,
+            .offset = offset,
+            .level = gd->lines[offset].level,
+        });
     }
 }
 

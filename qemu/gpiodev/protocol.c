@@ -96,18 +96,33 @@ void gpio_format_event(GString *out, Gpiodev *gd, const GpiodevEvent *ev)
 {
     const GpioLineInfo *info = gpiodev_line_info(gd, ev->offset);
 
-    if (ev->kind == GPIODEV_EVENT_EDGE) {
+    const char *consumer;
+
+    switch (ev->kind) {
+    case GPIODEV_EVENT_EDGE:
         g_string_append_printf(out, "event edge offset=%u", ev->offset);
         gpio_append_kv(out, "name", info->name);
         g_string_append_printf(out, " edge=%s level=%d seqno=%" PRIu64
                                " line-seqno=%" PRIu64,
                                ev->level ? "rising" : "falling", ev->level,
                                ev->seqno, ev->line_seqno);
-    } else {
+        break;
+    case GPIODEV_EVENT_CONFIG:
         g_string_append_printf(out, "event config offset=%u", ev->offset);
         gpio_append_kv(out, "name", info->name);
         gpio_append_line_config(out, info);
         g_string_append_printf(out, " level=%d", ev->level);
+        break;
+    case GPIODEV_EVENT_REQUESTED:
+        g_string_append_printf(out, "event requested offset=%u", ev->offset);
+        gpio_append_kv(out, "name", info->name);
+        consumer = gpiodev_line_consumer(gd, ev->offset);
+        gpio_append_kv(out, "consumer", consumer ? consumer : "");
+        break;
+    case GPIODEV_EVENT_RELEASED:
+        g_string_append_printf(out, "event released offset=%u", ev->offset);
+        gpio_append_kv(out, "name", info->name);
+        break;
     }
     g_string_append_printf(out, " guest-ns=%" PRId64 " host-ns=%" PRId64 "\n",
                            ev->guest_ns, ev->host_ns);
@@ -147,7 +162,9 @@ gpio_reply_err(GpioRequest *req, const char *code, const char *fmt, ...)
     g_string_append_printf(req->out, " %s ", code);
     /* The message is the rest of the line: keep it on one line. */
     for (const char *p = msg; *p; p++) {
-        g_string_append_c(req->out, (unsigned char)*p < ' ' ? ' ' : *p);
+        unsigned char c = *p;
+
+        g_string_append_c(req->out, c < ' ' || c == 0x7f ? '?' : c);
     }
     g_string_append_c(req->out, '\n');
 }
@@ -205,6 +222,10 @@ static GPtrArray *gpio_tokenize(char *line, const char **err)
                     *err = "unterminated quoted string";
                     return NULL;
                 }
+                if (c < ' ' || c == 0x7f) {
+                    *err = "control character in request";
+                    return NULL;
+                }
                 if (c != '\\') {
                     *q++ = c;
                     continue;
@@ -240,6 +261,12 @@ static GPtrArray *gpio_tokenize(char *line, const char **err)
     return g_steal_pointer(&words);
 }
 
+/* A decimal number: digits only, no sign, no blanks. */
+static bool gpio_parse_uint(const char *s, uint64_t *value)
+{
+    return g_ascii_isdigit(*s) && qemu_strtou64(s, NULL, 10, value) == 0;
+}
+
 /* Resolve a line given by offset (decimal digits) or by name. */
 static bool gpio_parse_line(GpioRequest *req, const char *word,
                             unsigned *offset)
@@ -248,7 +275,7 @@ static bool gpio_parse_line(GpioRequest *req, const char *word,
     int found;
 
     if (g_ascii_isdigit(word[0])) {
-        if (qemu_strtou64(word, NULL, 10, &v) < 0) {
+        if (!gpio_parse_uint(word, &v)) {
             gpio_reply_err(req, "bad-request", "'%s' is not a line offset",
                            word);
             return false;
@@ -272,16 +299,18 @@ static bool gpio_parse_line(GpioRequest *req, const char *word,
 }
 
 /*
- * Lines named by the arguments from @first on, or every present line if
- * there are none.  NULL after an error reply.
+ * Lines named by the arguments from @first on.  If there are none: every
+ * present line, or every offset if @all_offsets.  NULL after an error
+ * reply.
  */
-static GArray *gpio_parse_lines(GpioRequest *req, int first)
+static GArray *gpio_parse_lines(GpioRequest *req, int first,
+                                bool all_offsets)
 {
     g_autoptr(GArray) lines = g_array_new(false, false, sizeof(unsigned));
 
     if (first >= req->argc) {
         for (unsigned i = 0; i < req->gd->nlines; i++) {
-            if (gpiodev_line_info(req->gd, i)->present) {
+            if (all_offsets || gpiodev_line_info(req->gd, i)->present) {
                 g_array_append_val(lines, i);
             }
         }
@@ -308,31 +337,43 @@ static void gpio_reply_refused(GpioRequest *req, GpiodevStatus st,
         [GPIODEV_BUSY] = "busy",
     };
     const char *consumer = NULL;
+    const char *name = st == GPIODEV_NO_SUCH_LINE ? "" :
+                       gpiodev_line_info(req->gd, offset)->name;
 
     if (st == GPIODEV_BUSY) {
         consumer = gpiodev_line_consumer(req->gd, offset);
     }
     gpio_reply_err(req, codes[st], "line %u%s%s%s: %s%s%s", offset,
-                   st == GPIODEV_NO_SUCH_LINE ? "" : " (",
-                   st == GPIODEV_NO_SUCH_LINE ? ""
-                       : gpiodev_line_info(req->gd, offset)->name,
-                   st == GPIODEV_NO_SUCH_LINE ? "" : ")",
+                   *name ? " (" : "", name, *name ? ")" : "",
                    gpiodev_status_str(st),
                    consumer ? " named " : "", consumer ? consumer : "");
 }
 
 /* Commands */
 
+static bool gpio_no_arguments(GpioRequest *req)
+{
+    if (req->argc > 1) {
+        gpio_reply_err(req, "bad-request", "'%s' takes no argument",
+                       req->argv[0]);
+        return false;
+    }
+    return true;
+}
+
 static void gpio_cmd_hello(GpioRequest *req)
 {
+    const char *name = NULL;
+
+    /* Check every argument before applying any. */
     for (int i = 1; i < req->argc; i++) {
         const char *arg = req->argv[i];
         uint64_t proto;
 
         if (g_str_has_prefix(arg, "name=")) {
-            gpiodev_client_set_consumer(req->client, arg + 5);
+            name = arg + 5;
         } else if (g_str_has_prefix(arg, "proto=")) {
-            if (qemu_strtou64(arg + 6, NULL, 10, &proto) < 0) {
+            if (!gpio_parse_uint(arg + 6, &proto)) {
                 gpio_reply_err(req, "bad-request", "bad protocol version");
                 return;
             }
@@ -347,6 +388,9 @@ static void gpio_cmd_hello(GpioRequest *req)
             return;
         }
     }
+    if (name) {
+        gpiodev_client_set_consumer(req->client, name);
+    }
     gpio_reply_start(req, "ok");
     g_string_append_printf(req->out, " proto=%d\n", GPIO_PROTOCOL_VERSION);
 }
@@ -356,8 +400,7 @@ static void gpio_cmd_chip(GpioRequest *req)
     Gpiodev *gd = req->gd;
     g_autofree char *path = object_get_canonical_path(gd->controller);
 
-    if (req->argc > 1) {
-        gpio_reply_err(req, "bad-request", "'chip' takes no argument");
+    if (!gpio_no_arguments(req)) {
         return;
     }
     gpio_reply_start(req, "ok");
@@ -371,19 +414,11 @@ static void gpio_cmd_chip(GpioRequest *req)
 
 static void gpio_cmd_info(GpioRequest *req)
 {
-    g_autoptr(GArray) lines = NULL;
+    g_autoptr(GArray) lines = gpio_parse_lines(req, 1, true);
     Gpiodev *gd = req->gd;
 
-    if (req->argc > 1) {
-        lines = gpio_parse_lines(req, 1);
-        if (!lines) {
-            return;
-        }
-    } else {
-        lines = g_array_new(false, false, sizeof(unsigned));
-        for (unsigned i = 0; i < gd->nlines; i++) {
-            g_array_append_val(lines, i);
-        }
+    if (!lines) {
+        return;
     }
     for (unsigned i = 0; i < lines->len; i++) {
         unsigned offset = g_array_index(lines, unsigned, i);
@@ -407,7 +442,7 @@ static void gpio_cmd_info(GpioRequest *req)
 
 static void gpio_cmd_get(GpioRequest *req)
 {
-    g_autoptr(GArray) lines = gpio_parse_lines(req, 1);
+    g_autoptr(GArray) lines = gpio_parse_lines(req, 1, false);
 
     if (!lines) {
         return;
@@ -472,7 +507,7 @@ static void gpio_cmd_set(GpioRequest *req)
 
 static void gpio_cmd_release(GpioRequest *req)
 {
-    g_autoptr(GArray) lines = gpio_parse_lines(req, 1);
+    g_autoptr(GArray) lines = gpio_parse_lines(req, 1, true);
 
     if (!lines) {
         return;
@@ -485,8 +520,7 @@ static void gpio_cmd_release(GpioRequest *req)
 }
 
 /* Which subscription bitmaps a kind word selects. */
-static bool gpio_parse_kind(GpioRequest *req, bool allow_all,
-                            unsigned long **maps)
+static bool gpio_parse_kind(GpioRequest *req, unsigned long **maps)
 {
     GpiodevClient *c = req->client;
     const char *kind = req->argc > 1 ? req->argv[1] : "";
@@ -501,15 +535,15 @@ static bool gpio_parse_kind(GpioRequest *req, bool allow_all,
     if (!strcmp(kind, "config")) {
         maps[2] = c->config;
     }
-    if (allow_all && !strcmp(kind, "all")) {
+    if (!strcmp(kind, "all")) {
         maps[0] = c->rising;
         maps[1] = c->falling;
         maps[2] = c->config;
     }
     if (!maps[0] && !maps[1] && !maps[2]) {
         gpio_reply_err(req, "bad-request",
-                       "usage: %s rising|falling|both|config%s [LINE...]",
-                       req->argv[0], allow_all ? "|all" : "");
+                       "usage: %s rising|falling|both|config|all [LINE...]",
+                       req->argv[0]);
         return false;
     }
     return true;
@@ -520,10 +554,11 @@ static void gpio_cmd_subscribe(GpioRequest *req, bool on)
     g_autoptr(GArray) lines = NULL;
     unsigned long *maps[3];
 
-    if (!gpio_parse_kind(req, !on, maps)) {
+    if (!gpio_parse_kind(req, maps)) {
         return;
     }
-    lines = gpio_parse_lines(req, 2);
+    /* Unsubscribing from nothing in particular clears every offset. */
+    lines = gpio_parse_lines(req, 2, !on);
     if (!lines) {
         return;
     }
@@ -555,11 +590,16 @@ static void gpio_cmd_subscribe_off(GpioRequest *req)
 
 static void gpio_cmd_ping(GpioRequest *req)
 {
-    gpio_reply_ok(req);
+    if (gpio_no_arguments(req)) {
+        gpio_reply_ok(req);
+    }
 }
 
 static void gpio_cmd_quit(GpioRequest *req)
 {
+    if (!gpio_no_arguments(req)) {
+        return;
+    }
     gpio_reply_start(req, "ok");
     g_string_append(req->out, " bye\n");
     *req->quit = true;
@@ -581,7 +621,7 @@ static const GpioCommand gpio_commands[] = {
     { "set", gpio_cmd_set, "LINE=0|1..." },
     { "release", gpio_cmd_release, "[LINE...]" },
     { "subscribe", gpio_cmd_subscribe_on,
-      "rising|falling|both|config [LINE...]" },
+      "rising|falling|both|config|all [LINE...]" },
     { "unsubscribe", gpio_cmd_subscribe_off,
       "rising|falling|both|config|all [LINE...]" },
     { "ping", gpio_cmd_ping, "" },
@@ -591,6 +631,9 @@ static const GpioCommand gpio_commands[] = {
 
 static void gpio_cmd_help(GpioRequest *req)
 {
+    if (!gpio_no_arguments(req)) {
+        return;
+    }
     for (int i = 0; i < ARRAY_SIZE(gpio_commands); i++) {
         g_string_append_printf(req->out, "# %s%s%s\n", gpio_commands[i].name,
                                *gpio_commands[i].usage ? " " : "",
@@ -601,118 +644,157 @@ static void gpio_cmd_help(GpioRequest *req)
     gpio_reply_ok(req);
 }
 
-static bool gpio_tag_valid(const char *tag)
+/* "@" and 1 to 32 letters, digits, '-', '_' or '.'. */
+static bool gpio_tag_valid(const char *tag, size_t len)
 {
-    size_t len = strlen(tag);
-
     if (len < 2 || len > 33) {
         return false;
     }
-    for (const char *p = tag + 1; *p; p++) {
-        if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '.') {
+    for (size_t i = 1; i < len; i++) {
+        if (!g_ascii_isalnum(tag[i]) && !strchr("-_.", tag[i])) {
             return false;
         }
     }
     return true;
 }
 
-static void gpio_execute(GpiodevClient *client, char *line, GString *out,
-                         bool *quit)
+/*
+ * Take the tag off the front of @line, before the rest is parsed, so
+ * that every reply to a tagged request carries it, errors included.
+ * Returns what follows the tag, or NULL after an error reply.
+ */
+static char *gpio_take_tag(GpioRequest *req, char *line)
 {
-    GpioRequest req = {
-        .client = client, .gd = client->gpiodev, .out = out, .quit = quit,
-    };
+    size_t len;
+
+    line += strspn(line, " \t");
+    if (line[0] != '@') {
+        return line;
+    }
+    len = strcspn(line, " \t");
+    if (!gpio_tag_valid(line, len)) {
+        gpio_reply_err(req, "bad-request", "bad tag: 1 to 32 letters, "
+                       "digits, '-', '_' or '.' after '@'");
+        return NULL;
+    }
+    req->tag = line;
+    if (!line[len]) {
+        return line + len;
+    }
+    line[len] = '\0';
+    return line + len + 1;
+}
+
+static void gpio_execute(GpioRequest *req, char *line)
+{
     g_autoptr(GPtrArray) words = NULL;
     const char *err = NULL;
 
+    line = gpio_take_tag(req, line);
+    if (!line) {
+        return;
+    }
     words = gpio_tokenize(line, &err);
     if (!words) {
-        gpio_reply_err(&req, "bad-request", "%s", err);
+        gpio_reply_err(req, "bad-request", "%s", err);
         return;
     }
-    req.argc = words->len;
-    req.argv = (char **)words->pdata;
-    if (req.argc && req.argv[0][0] == '@') {
-        if (!gpio_tag_valid(req.argv[0])) {
-            gpio_reply_err(&req, "bad-request", "bad tag: 1 to 32 letters, "
-                           "digits, '-', '_' or '.' after '@'");
-            return;
-        }
-        req.tag = req.argv[0];
-        req.argc--;
-        req.argv++;
-    }
-    if (!req.argc) {
+    req->argc = words->len;
+    req->argv = (char **)words->pdata;
+    if (!req->argc) {
         /* Empty lines are ignored, so that a human may press Enter. */
-        if (req.tag) {
-            gpio_reply_err(&req, "bad-request", "tag without a command");
+        if (req->tag) {
+            gpio_reply_err(req, "bad-request", "tag without a command");
         }
         return;
     }
-    trace_gpiodev_request(req.gd->id, req.argv[0]);
+    trace_gpiodev_request(req->gd->id, req->argv[0]);
     for (int i = 0; i < ARRAY_SIZE(gpio_commands); i++) {
-        if (!strcmp(req.argv[0], gpio_commands[i].name)) {
-            gpio_commands[i].run(&req);
+        if (!strcmp(req->argv[0], gpio_commands[i].name)) {
+            gpio_commands[i].run(req);
             return;
         }
     }
-    gpio_reply_err(&req, "unknown-command", "unknown command '%s' "
-                   "(try 'help')", req.argv[0]);
+    gpio_reply_err(req, "unknown-command", "unknown command '%s' "
+                   "(try 'help')", req->argv[0]);
 }
 
 /* Framing */
 
 void gpio_request_reader_init(GpioRequestReader *r)
 {
-    r->line = g_string_sized_new(128);
+    r->buf = g_string_sized_new(GPIO_PROTOCOL_MAX_LINE);
+    r->start = 0;
     r->discarding = false;
 }
 
 void gpio_request_reader_cleanup(GpioRequestReader *r)
 {
-    g_string_free(r->line, true);
+    g_string_free(r->buf, true);
 }
 
-static void gpio_reply_too_long(GString *out)
+void gpio_request_reader_push(GpioRequestReader *r, const char *buf,
+                              size_t len)
 {
-    g_string_append_printf(out, "err too-long request longer than %d "
-                           "bytes, ignored\n", GPIO_PROTOCOL_MAX_LINE);
+    if (r->start) {
+        g_string_erase(r->buf, 0, r->start);
+        r->start = 0;
+    }
+    g_string_append_len(r->buf, buf, len);
 }
 
-void gpio_request_reader_feed(GpioRequestReader *r, const char *buf,
-                              size_t len, GpiodevClient *client,
-                              GString *out, bool *quit)
+static void gpio_request_reader_consume(GpioRequestReader *r, size_t len)
 {
-    while (len && !*quit) {
-        const char *nl = memchr(buf, '\n', len);
-        size_t chunk = nl ? nl - buf : len;
+    r->start += len;
+    if (r->start == r->buf->len) {
+        g_string_truncate(r->buf, 0);
+        r->start = 0;
+    }
+}
 
-        if (!r->discarding) {
-            if (r->line->len + chunk >= GPIO_PROTOCOL_MAX_LINE) {
-                gpio_reply_too_long(out);
-                g_string_truncate(r->line, 0);
-                r->discarding = true;
-            } else {
-                g_string_append_len(r->line, buf, chunk);
-            }
-        }
-        if (!nl) {
-            return;
-        }
-        buf += chunk + 1;
-        len -= chunk + 1;
+bool gpio_request_reader_run(GpioRequestReader *r, GpiodevClient *client,
+                             GString *out, bool *quit)
+{
+    GpioRequest req = {
+        .client = client, .gd = client->gpiodev, .out = out, .quit = quit,
+    };
+
+    for (;;) {
+        char *line = r->buf->str + r->start;
+        size_t avail = r->buf->len - r->start;
+        char *nl = memchr(line, '\n', avail);
+        size_t len = nl ? nl - line : avail;
+        size_t content;
+
         if (r->discarding) {
-            r->discarding = false;
+            /* The rest of an overlong line, up to its newline. */
+            gpio_request_reader_consume(r, nl ? len + 1 : len);
+            r->discarding = !nl;
+            if (!nl) {
+                return false;
+            }
             continue;
         }
-        if (r->line->len && r->line->str[r->line->len - 1] == '\r') {
-            g_string_truncate(r->line, r->line->len - 1);
+        if (len >= GPIO_PROTOCOL_MAX_LINE) {
+            gpio_reply_err(&req, "too-long", "request line longer than %d "
+                           "bytes, ignored", GPIO_PROTOCOL_MAX_LINE);
+            r->discarding = true;
+            continue;
         }
-        if (memchr(r->line->str, '\0', r->line->len)) {
-            g_string_append(out, "err bad-request NUL byte in request\n");
+        if (!nl) {
+            return false;
+        }
+        *nl = '\0';
+        content = len;
+        if (content && line[content - 1] == '\r') {
+            line[--content] = '\0';
+        }
+        if (strlen(line) < content) {
+            gpio_reply_err(&req, "bad-request", "NUL byte in request");
         } else {
-            gpio_execute(client, r->line->str, out, quit);
+            gpio_execute(&req, line);
         }
-        g_string_truncate(r->line, 0);
+        gpio_request_reader_consume(r, len + 1);
+        return true;
     }
 }

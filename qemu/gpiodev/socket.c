@@ -55,20 +55,25 @@ struct GpioSession {
     GString *out;
     /* Bytes of @out already written. */
     size_t out_sent;
+    /* Events dropped since the client was last told. */
     uint64_t lost;
-    /* Close once everything queued is written ("quit"). */
+    /* The client asked to close: close once everything is written. */
     bool closing;
+    /* The client will send nothing more: answer, then close. */
+    bool eof;
     QTAILQ_ENTRY(GpioSession) next;
 };
 
-static void gpio_session_update_read_watch(GpioSession *ss);
 static void gpiodev_socket_arm_reconnect(GpiodevSocket *s);
-
-/* Output */
 
 static size_t gpio_session_queued(GpioSession *ss)
 {
     return ss->out->len - ss->out_sent;
+}
+
+static bool gpio_session_full(GpioSession *ss)
+{
+    return gpio_session_queued(ss) >= ss->s->queue_limit;
 }
 
 static void gpio_session_close(GpioSession *ss)
@@ -83,8 +88,8 @@ static void gpio_session_close(GpioSession *ss)
     if (ss->write_tag) {
         g_source_remove(ss->write_tag);
     }
-    qemu_bh_delete(ss->flush_bh);
     gpiodev_client_cleanup(&ss->client);
+    qemu_bh_delete(ss->flush_bh);
     qio_channel_close(ss->ioc, NULL);
     object_unref(OBJECT(ss->sioc));
     gpio_request_reader_cleanup(&ss->reader);
@@ -96,22 +101,63 @@ static void gpio_session_close(GpioSession *ss)
     }
 }
 
+static void gpio_session_take_lost(GpioSession *ss)
+{
+    if (ss->lost && !ss->closing) {
+        gpio_format_overflow(ss->out, ss->lost);
+        ss->lost = 0;
+    }
+}
+
+static gboolean gpio_session_readable(QIOChannel *ioc, GIOCondition cond,
+                                      gpointer opaque);
 static gboolean gpio_session_writable(QIOChannel *ioc, GIOCondition cond,
                                       gpointer opaque);
+
+/*
+ * Read requests only while their replies can be queued: a client that
+ * does not read what we send cannot make us hold more than its
+ * queue limit, plus the replies to one read's worth of requests.
+ */
+static void gpio_session_update_watches(GpioSession *ss)
+{
+    bool want_read = !ss->closing && !ss->eof && !gpio_session_full(ss);
+    bool want_write = gpio_session_queued(ss) > 0;
+
+    if (want_read && !ss->read_tag) {
+        ss->read_tag = qio_channel_add_watch(ss->ioc, G_IO_IN | G_IO_HUP,
+                                             gpio_session_readable, ss, NULL);
+    } else if (!want_read && ss->read_tag) {
+        g_source_remove(ss->read_tag);
+        ss->read_tag = 0;
+    }
+    if (want_write && !ss->write_tag) {
+        ss->write_tag = qio_channel_add_watch(ss->ioc, G_IO_OUT,
+                                              gpio_session_writable, ss,
+                                              NULL);
+    } else if (!want_write && ss->write_tag) {
+        g_source_remove(ss->write_tag);
+        ss->write_tag = 0;
+    }
+}
 
 /* Write what we can without blocking; false if the session was closed. */
 static bool gpio_session_flush(GpioSession *ss)
 {
-    while (gpio_session_queued(ss)) {
-        ssize_t n = qio_channel_write(ss->ioc, ss->out->str + ss->out_sent,
-                                      gpio_session_queued(ss), NULL);
+    for (;;) {
+        ssize_t n;
 
-        if (n == QIO_CHANNEL_ERR_BLOCK) {
-            if (!ss->write_tag) {
-                ss->write_tag = qio_channel_add_watch(ss->ioc, G_IO_OUT,
-                                                      gpio_session_writable,
-                                                      ss, NULL);
+        if (!gpio_session_queued(ss)) {
+            g_string_truncate(ss->out, 0);
+            ss->out_sent = 0;
+            gpio_session_take_lost(ss);
+            if (!gpio_session_queued(ss)) {
+                return true;
             }
+        }
+        n = qio_channel_write(ss->ioc, ss->out->str + ss->out_sent,
+                              gpio_session_queued(ss), NULL);
+        if (n == QIO_CHANNEL_ERR_BLOCK) {
             return true;
         }
         if (n < 0) {
@@ -120,19 +166,27 @@ static bool gpio_session_flush(GpioSession *ss)
         }
         ss->out_sent += n;
     }
-    g_string_truncate(ss->out, 0);
-    ss->out_sent = 0;
-    if (ss->lost) {
-        gpio_format_overflow(ss->out, ss->lost);
-        ss->lost = 0;
-        return gpio_session_flush(ss);
+}
+
+/*
+ * Execute the requests received, as far as the queue allows, and send
+ * what can be sent.  Every I/O callback ends here.
+ */
+static void gpio_session_process(GpioSession *ss)
+{
+    while (!ss->closing && !gpio_session_full(ss) &&
+           gpio_request_reader_run(&ss->reader, &ss->client, ss->out,
+                                   &ss->closing)) {
+        /* One request at a time, so that a full queue stops us. */
     }
-    if (ss->closing) {
+    if (!gpio_session_flush(ss)) {
+        return;
+    }
+    if ((ss->closing || ss->eof) && !gpio_session_queued(ss)) {
         gpio_session_close(ss);
-        return false;
+        return;
     }
-    gpio_session_update_read_watch(ss);
-    return true;
+    gpio_session_update_watches(ss);
 }
 
 static gboolean gpio_session_writable(QIOChannel *ioc, GIOCondition cond,
@@ -141,13 +195,13 @@ static gboolean gpio_session_writable(QIOChannel *ioc, GIOCondition cond,
     GpioSession *ss = opaque;
 
     ss->write_tag = 0;
-    gpio_session_flush(ss);
+    gpio_session_process(ss);
     return G_SOURCE_REMOVE;
 }
 
 static void gpio_session_flush_bh(void *opaque)
 {
-    gpio_session_flush(opaque);
+    gpio_session_process(opaque);
 }
 
 /*
@@ -171,12 +225,14 @@ static void gpio_session_event(GpiodevClient *client,
     if (ss->closing) {
         return;
     }
-    if (gpio_session_queued(ss) >= ss->s->queue_limit) {
+    if (gpio_session_full(ss)) {
         ss->lost++;
         trace_gpiodev_socket_event_lost(gd->id, ss->id, ss->lost);
         return;
     }
     gpio_session_compact(ss);
+    /* Say what was lost before what came after it. */
+    gpio_session_take_lost(ss);
     trace_gpiodev_socket_event(gd->id, ss->id, ev->offset, ev->kind);
     gpio_format_event(ss->out, gd, ev);
     /* Batch the events of one guest burst into one write. */
@@ -186,29 +242,6 @@ static void gpio_session_event(GpiodevClient *client,
 static const GpiodevClientOps gpio_session_ops = {
     .event = gpio_session_event,
 };
-
-/* Input */
-
-static gboolean gpio_session_readable(QIOChannel *ioc, GIOCondition cond,
-                                      gpointer opaque);
-
-/*
- * Stop reading requests from a client that does not read its replies,
- * so that what we queue for it stays bounded.
- */
-static void gpio_session_update_read_watch(GpioSession *ss)
-{
-    bool want = !ss->closing &&
-                gpio_session_queued(ss) < ss->s->queue_limit;
-
-    if (want && !ss->read_tag) {
-        ss->read_tag = qio_channel_add_watch(ss->ioc, G_IO_IN | G_IO_HUP,
-                                             gpio_session_readable, ss, NULL);
-    } else if (!want && ss->read_tag) {
-        g_source_remove(ss->read_tag);
-        ss->read_tag = 0;
-    }
-}
 
 static gboolean gpio_session_readable(QIOChannel *ioc, GIOCondition cond,
                                       gpointer opaque)
@@ -221,19 +254,21 @@ static gboolean gpio_session_readable(QIOChannel *ioc, GIOCondition cond,
     if (n == QIO_CHANNEL_ERR_BLOCK) {
         return G_SOURCE_CONTINUE;
     }
-    if (n <= 0) {
-        /* EOF or error; an unterminated last request is dropped. */
+    if (n < 0) {
         gpio_session_close(ss);
         return G_SOURCE_REMOVE;
     }
-
-    gpio_request_reader_feed(&ss->reader, buf, n, &ss->client, ss->out,
-                             &ss->closing);
+    if (n == 0) {
+        /* Answer what came before; an unterminated last line is dropped. */
+        ss->eof = true;
+    } else {
+        gpio_request_reader_push(&ss->reader, buf, n);
+    }
     /*
-     * This may close the session or stop this watch; either way GLib
+     * This may close the session or remove this watch; either way GLib
      * copes with a source removed from its own callback.
      */
-    gpio_session_flush(ss);
+    gpio_session_process(ss);
     return G_SOURCE_CONTINUE;
 }
 
@@ -261,6 +296,7 @@ static void gpiodev_socket_add_session(GpiodevSocket *s,
                                        QIOChannelSocket *sioc)
 {
     GpioSession *ss = g_new0(GpioSession, 1);
+    g_autofree char *consumer = NULL;
 
     ss->s = s;
     ss->id = s->next_session_id++;
@@ -273,11 +309,14 @@ static void gpiodev_socket_add_session(GpiodevSocket *s,
     ss->out = g_string_sized_new(256);
     gpio_request_reader_init(&ss->reader);
     gpiodev_client_init(&ss->client, &s->parent_obj, &gpio_session_ops);
+    /* Until it names itself, a client is known by its number. */
+    consumer = g_strdup_printf("client%u", ss->id);
+    gpiodev_client_set_consumer(&ss->client, consumer);
     QTAILQ_INSERT_TAIL(&s->sessions, ss, next);
     trace_gpiodev_socket_connect(s->parent_obj.id, ss->id);
 
     gpio_format_greeting(ss->out);
-    gpio_session_flush(ss);
+    gpio_session_process(ss);
 }
 
 static void gpiodev_socket_accept(QIONetListener *listener,
@@ -347,14 +386,16 @@ static void gpiodev_socket_connect(GpiodevSocket *s)
 /* Server mode */
 
 /*
- * A unix socket file left behind by a QEMU that died is removed, but
- * one that a live server still accepts on is not taken over.
+ * A unix socket file left behind by a QEMU that died is replaced, but
+ * one that a live server still accepts on is not taken over.  Only a
+ * refused connection proves the file stale: any other failure (another
+ * user's socket, a full backlog) leaves it alone.
  */
 static bool gpiodev_socket_check_unix_path(const char *path, Error **errp)
 {
     struct stat st;
     struct sockaddr_un un = { .sun_family = AF_UNIX };
-    int fd, ret;
+    int fd, ret, err;
 
     if (lstat(path, &st) < 0) {
         return true;
@@ -372,9 +413,15 @@ static bool gpiodev_socket_check_unix_path(const char *path, Error **errp)
         return true;
     }
     ret = connect(fd, (struct sockaddr *)&un, sizeof(un));
+    err = errno;
     close(fd);
     if (ret == 0) {
         error_setg(errp, "'%s' is in use by another server", path);
+        return false;
+    }
+    if (err != ECONNREFUSED) {
+        error_setg_errno(errp, err, "cannot tell whether '%s' is in use",
+                         path);
         return false;
     }
     return true;

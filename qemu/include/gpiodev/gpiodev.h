@@ -29,7 +29,11 @@ typedef struct GpiodevLine GpiodevLine;
 
 typedef enum GpiodevEventKind {
     GPIODEV_EVENT_EDGE,
+    /* The guest reconfigured the line. */
     GPIODEV_EVENT_CONFIG,
+    /* A client started driving the line, or stopped. */
+    GPIODEV_EVENT_REQUESTED,
+    GPIODEV_EVENT_RELEASED,
 } GpiodevEventKind;
 
 typedef struct GpiodevEvent {
@@ -40,7 +44,7 @@ typedef struct GpiodevEvent {
     /* For edges: counts of edges on the chip and on this line. */
     uint64_t seqno;
     uint64_t line_seqno;
-    /* QEMU_CLOCK_VIRTUAL and QEMU_CLOCK_HOST (realtime), in ns. */
+    /* QEMU_CLOCK_VIRTUAL and the host's CLOCK_REALTIME, in ns. */
     int64_t guest_ns;
     int64_t host_ns;
 } GpiodevEvent;
@@ -55,7 +59,7 @@ struct GpiodevClient {
     const GpiodevClientOps *ops;
     /* Shown as the consumer of the lines this client drives. */
     char *consumer;
-    /* Subscriptions, one bit per line. */
+    /* Subscriptions, one bit per line; @config also covers ownership. */
     unsigned long *rising;
     unsigned long *falling;
     unsigned long *config;

@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
 #include "qemu/sockets.h"
+#include "qemu/units.h"
 #include <poll.h>
 #include "libqtest.h"
 #include "qapi/error.h"
@@ -184,6 +185,18 @@ static char *client_event(Client *c)
     }
     g_assert(g_str_has_prefix(line, "event "));
     return line;
+}
+
+/* Skip events until one that starts with @prefix. */
+static void client_wait_event(Client *c, const char *prefix)
+{
+    for (;;) {
+        g_autofree char *ev = client_event(c);
+
+        if (g_str_has_prefix(ev, prefix)) {
+            return;
+        }
+    }
 }
 
 /* The value of " key=value" in @line, as a new string. */
@@ -474,6 +487,7 @@ static void test_two_clients(void)
     b = client_open(f.path, "bob");
     client_ok(a, "subscribe both 0 1");
     client_ok(b, "subscribe rising 1");
+    client_ok(b, "subscribe config 0");
 
     guest_set_output(&f, 1, true);
     guest_drive(&f, 1, true);
@@ -493,17 +507,34 @@ static void test_two_clients(void)
     ev = client_event(a);
     assert_edge(ev, 0, "gpioA0", true);
     g_free(ev);
+    ev = client_event(b);
+    g_assert(g_str_has_prefix(ev, "event requested offset=0 name=gpioA0 "
+                              "consumer=alice guest-ns="));
+    g_free(ev);
+    reply = client_request(b, "info 0");
+    g_assert(g_str_has_prefix(reply, "line offset=0 name=gpioA0 "));
+    g_assert(g_str_has_suffix(reply, " level=1 consumer=alice"));
+    g_free(reply);
+    g_free(client_reply(b));
 
     /* ...until it is released, keeping its level... */
     client_ok(a, "release 0");
+    ev = client_event(b);
+    g_assert(g_str_has_prefix(ev, "event released offset=0 name=gpioA0 "
+                              "guest-ns="));
+    g_free(ev);
     client_ok(b, "set 0=1");
     reply = client_request(a, "set 0=0");
     g_assert(g_str_has_prefix(reply, "err busy "));
     g_free(reply);
 
     /* ...or its client goes away. */
+    client_ok(a, "subscribe config 0");
     client_close(b);
+    client_wait_event(a, "event released offset=0 ");
     client_ok(a, "set 0=0");
+    client_wait_event(a, "event requested offset=0 name=gpioA0 "
+                      "consumer=alice ");
     ev = client_event(a);
     assert_edge(ev, 0, "gpioA0", false);
     g_free(ev);
@@ -532,11 +563,25 @@ static void test_bad_input(void)
         { "set 0=1 0=0", "err bad-request line 0 given twice" },
         { "subscribe sideways 0", "err bad-request usage: subscribe " },
         { "subscribe", "err bad-request " },
+        { "ping now", "err bad-request 'ping' takes no argument" },
+        { "help me", "err bad-request " },
+        { "quit 1", "err bad-request " },
+        { "get 1x", "err bad-request '1x' is not a line offset" },
+        { "hello proto=+1", "err bad-request bad protocol version" },
+        { "hello proto=", "err bad-request bad protocol version" },
+        { "info \"a\tb\"", "err bad-request control character" },
+        { "@t2 info \"unterminated", "err @t2 bad-request unterminated" },
+        { "@t3 get \x01", "err @t3 bad-request control character" },
+        { "@t4 bogus \x7f", "err @t4 bad-request control character" },
+        { "\"bo\\x01gus\"", "err unknown-command unknown command "
+          "'bo?gus' (try 'help')" },
         { "unsubscribe both 900", "err no-such-line " },
         { "chip extra", "err bad-request " },
         { "info \"unterminated", "err bad-request unterminated" },
         { "info \"bad\\q\"", "err bad-request bad escape" },
         { "hello proto=2", "err unsupported " },
+        /* Refused as a whole: the name is not taken either. */
+        { "hello name=mallory proto=2", "err unsupported " },
         { "hello colour=blue", "err bad-request " },
         { "@ ping", "err bad-request bad tag" },
         { "@tag", "err @tag bad-request tag without a command" },
@@ -559,6 +604,13 @@ static void test_bad_input(void)
         }
         g_free(reply);
     }
+
+    /* The refused hello left the client's default name. */
+    client_ok(c, "set 4=1");
+    reply = client_request(c, "info 4");
+    g_assert(g_str_has_suffix(reply, " consumer=client0"));
+    g_free(reply);
+    g_free(client_reply(c));
 
     /* A NUL byte. */
     client_send_raw(c, "get\0 0\n", 7);
@@ -589,7 +641,8 @@ static void test_bad_input(void)
     /* Nothing of the above disturbed the guest's view. */
     guest_set_output(&f, 3, true);
     guest_drive(&f, 3, true);
-    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE), ==, BIT(3));
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE), ==,
+                    BIT(3) | BIT(4));
 
     reply = client_request(c, "quit");
     g_assert_cmpstr(reply, ==, "ok bye");
@@ -607,11 +660,13 @@ static void test_abrupt_disconnect(void)
     fixture_start(&f, NULL);
     a = client_open(f.path, "a");
     b = client_open(f.path, "b");
+    client_ok(b, "subscribe config 5");
 
     /* Half a request, then gone, holding a line. */
     client_ok(a, "set 5=1");
     client_send_raw(a, "set 6=", 6);
     client_close(a);
+    client_wait_event(b, "event released offset=5 ");
 
     /* The other client and the guest carry on; the line is free again. */
     client_ok(b, "set 5=0");
@@ -700,6 +755,122 @@ static void test_stalled_client(void)
 
     client_close(stalled);
     client_close(reader);
+    fixture_stop(&f);
+}
+
+/*
+ * Every ASPEED SoC of qemu-system-arm: line offsets as Linux's
+ * gpio-aspeed numbers them (gaps included), and its pins.
+ */
+static void test_models(void)
+{
+    static const struct {
+        const char *machine, *label;
+        unsigned nlines, npins;
+        const char *last;
+    } models[] = {
+        { "palmetto-bmc", "ASPEED AST2400 GPIO", 220, 216, "gpioAB3" },
+        { "ast2500-evb", "ASPEED AST2500 GPIO", 232, 228, "gpioAC7" },
+        { "ast2600-evb", "ASPEED AST2600 GPIO 3.3V", 208, 208, "gpioZ7" },
+        { "ast1030-evb", "ASPEED AST1030 GPIO", 168, 151, "gpioU7" },
+    };
+    g_autofree char *dir = g_dir_make_tmp("gpiodev-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "gpio.sock", NULL);
+
+    for (int i = 0; i < ARRAY_SIZE(models); i++) {
+        QTestState *qts = qtest_initf("-machine %s -gpiodev socket,id=g,"
+                                      "device=gpio,addr.type=unix,"
+                                      "addr.path=%s", models[i].machine,
+                                      path);
+        Client *c = client_open(path, NULL);
+        g_autofree char *expect = g_strdup_printf("ok id=g label=\"%s\" "
+                                                  "lines=%u ",
+                                                  models[i].label,
+                                                  models[i].nlines);
+        g_autofree char *last = NULL;
+        char *reply = client_request(c, "chip");
+        unsigned pins = 0;
+
+        g_assert(g_str_has_prefix(reply, expect));
+        g_free(reply);
+        for (reply = client_request(c, "info"); strcmp(reply, "ok");
+             reply = client_reply(c)) {
+            if (strstr(reply, " present=yes ")) {
+                pins++;
+                g_free(last);
+                last = field(reply, "name");
+            }
+            g_free(reply);
+        }
+        g_free(reply);
+        g_assert_cmpuint(pins, ==, models[i].npins);
+        g_assert_cmpstr(last, ==, models[i].last);
+        client_close(c);
+        qtest_quit(qts);
+    }
+    rmdir(dir);
+}
+
+/*
+ * A client that sends requests and does not read the replies is not
+ * read from once its queue is full: its writes end up blocking, and
+ * every request it managed to send is answered, in order, when it
+ * reads at last.  Meanwhile the guest and the other clients carry on.
+ */
+static void test_backpressure(void)
+{
+    const size_t give_up = 16 * MiB;
+    Fixture f;
+    Client *flood, *other;
+    size_t sent = 0, answered = 0;
+    char *reply;
+
+    fixture_start_opts(&f, ",queue-limit=4096", NULL);
+    flood = client_open(f.path, NULL);
+    other = client_open(f.path, NULL);
+    client_ok(other, "subscribe rising 9");
+    g_unix_set_fd_nonblocking(flood->fd, true, NULL);
+
+    /*
+     * Write until the socket stays full for a while: QEMU must stop
+     * taking requests long before it has queued megabytes of replies.
+     */
+    while (sent * 5 < give_up) {
+        static const char pings[] = "ping\nping\nping\nping\n";
+        struct pollfd pfd = { .fd = flood->fd, .events = POLLOUT };
+        ssize_t n = write(flood->fd, pings, sizeof(pings) - 1);
+
+        if (n >= 0) {
+            /* Requests stay whole: the writes are smaller than a page. */
+            g_assert_cmpint(n, ==, sizeof(pings) - 1);
+            sent += 4;
+            continue;
+        }
+        g_assert_cmpint(errno, ==, EAGAIN);
+        if (poll(&pfd, 1, 500) == 0) {
+            break;
+        }
+    }
+    g_assert_cmpuint(sent * 5, <, give_up);
+
+    guest_set_output(&f, 9, true);
+    guest_drive(&f, 9, true);
+    reply = client_event(other);
+    assert_edge(reply, 9, "gpioB1", true);
+    g_free(reply);
+    client_ok(other, "ping");
+
+    g_unix_set_fd_nonblocking(flood->fd, false, NULL);
+    while (answered < sent) {
+        reply = client_read_line(flood);
+        g_assert_cmpstr(reply, ==, "ok");
+        g_free(reply);
+        answered++;
+    }
+    client_ok(flood, "ping");
+
+    client_close(flood);
+    client_close(other);
     fixture_stop(&f);
 }
 
@@ -798,6 +969,19 @@ static void test_startup_errors(void)
     rmdir(dir);
 }
 
+static void test_help(void)
+{
+    g_autofree char *out = NULL;
+    g_autofree char *cmd = g_strdup_printf("%s -gpiodev help",
+                                           getenv("QTEST_QEMU_BINARY"));
+    int status;
+
+    g_assert(g_spawn_command_line_sync(cmd, &out, NULL, &status, NULL));
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    g_assert_cmpstr(out, ==, "Available gpiodev backend types:\n"
+                    "  socket\n");
+}
+
 /* A socket file left behind by a QEMU that is gone is replaced. */
 static void test_stale_socket(void)
 {
@@ -882,6 +1066,9 @@ int main(int argc, char **argv)
     qtest_add_func("/gpiodev/aspeed/abrupt-disconnect",
                    test_abrupt_disconnect);
     qtest_add_func("/gpiodev/aspeed/stalled-client", test_stalled_client);
+    qtest_add_func("/gpiodev/aspeed/backpressure", test_backpressure);
+    qtest_add_func("/gpiodev/aspeed/models", test_models);
+    qtest_add_func("/gpiodev/help", test_help);
     qtest_add_func("/gpiodev/startup-errors", test_startup_errors);
     qtest_add_func("/gpiodev/stale-socket", test_stale_socket);
     qtest_add_func("/gpiodev/client-mode", test_client_mode);

@@ -4,3 +4,7 @@
 # implements the gpio-controller interface.
 
 CONFIG_ASPEED_SOC=y
+# The SoCs need these, which a full build selects through other boards.
+CONFIG_A15MPCORE=y
+CONFIG_ARM_V7M=y
+CONFIG_ADM1272=y
