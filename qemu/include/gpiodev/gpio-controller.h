@@ -55,7 +55,11 @@ struct GpioControllerClass {
     const char *(*get_label)(GpioController *gc);
     void (*get_line_info)(GpioController *gc, unsigned offset,
                           GpioLineInfo *info);
-    /* The level on the pin: what the guest reads from it. */
+    /*
+     * The level on the pin: the output latch while the guest drives
+     * it, the level driven from outside otherwise.  Not necessarily
+     * what the guest reads (an inverted or disabled input buffer).
+     */
     bool (*get_level)(GpioController *gc, unsigned offset);
     /*
      * Drive an input pin from outside, with what follows on the model's
