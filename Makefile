@@ -34,9 +34,11 @@ QEMU_CONFIGURE := \
 QTESTS := aspeed_gpio-test gpiodev-aspeed-test qom-test device-introspect-test
 QTEST_TARGETS := $(addprefix tests/qtest/,$(QTESTS))
 
-.PHONY: all deps qemu check demo run qemu-series checkpatch clean distclean
+HOST_BUILD   := $(BUILD)/host
 
-all: qemu
+.PHONY: all deps qemu host check demo run qemu-series checkpatch clean distclean
+
+all: qemu host
 
 deps:
 	@bash scripts/install-deps.sh
@@ -71,8 +73,13 @@ qemu: prepare $(QEMU_BUILD)/.configured
 		ln -sfn "$$(realpath $$f)" $(QEMU_DATADIR)/; \
 	done
 
-check: qemu
-	@bash tests/run-all.sh $(QEMU_BUILD)
+# The host side: libqemu-gpio, the qemu-gpio tool and their tests.
+host: | deps
+	@[ -e $(HOST_BUILD)/build.ninja ] || meson setup $(HOST_BUILD) .
+	ninja -C $(HOST_BUILD)
+
+check: qemu host
+	@bash tests/run-all.sh $(QEMU_BUILD) $(HOST_BUILD)
 
 demo: qemu
 	@python3 scripts/demo.py $(QEMU_BIN)
@@ -87,7 +94,7 @@ checkpatch: qemu-series
 	bash scripts/checkpatch.sh $(QEMU_PRISTINE) $(SERIES_DIR)
 
 clean:
-	rm -rf $(QEMU_BUILD) $(QEMU_SRC) $(SERIES_DIR)
+	rm -rf $(QEMU_BUILD) $(QEMU_SRC) $(SERIES_DIR) $(HOST_BUILD)
 
 distclean:
 	rm -rf $(BUILD)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Run every test of the project and print "N passed, N failed".
 #
-#   tests/run-all.sh QEMU-BUILD-DIR
+#   tests/run-all.sh QEMU-BUILD-DIR HOST-BUILD-DIR
 #
 # Each test program speaks TAP; a program that dies without reporting a
 # failure counts as one failed test.
@@ -9,6 +9,7 @@
 set -uo pipefail
 
 qemu_build=$(cd "$1" && pwd)
+host_build=$(cd "$2" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 log_dir=$top/build/test-logs
 mkdir -p "$log_dir"
@@ -46,6 +47,10 @@ run() {
 for t in gpiodev-aspeed-test aspeed_gpio-test qom-test device-introspect-test; do
     run "qtest-$t" 600 "$qemu_build/tests/qtest/$t" --tap
 done
+# Host side, under valgrind so that leaks and bad accesses fail.
+VALGRIND=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite
+          --error-exitcode=3)
+run host-lib 300 "${VALGRIND[@]}" "$host_build/tests/host/test-lib"
 run socat-two-clients 120 python3 "$top/tests/socat_two_clients.py"
 run demo 120 python3 "$top/scripts/demo.py" "$qemu_build/qemu-system-arm"
 # Our QEMU changes as a series that applies to the pristine source, and

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * A connection to a gpiodev socket: the greeting, tagged requests and
+ * their replies in order, and a queue for the events that come between.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int broken(struct qgpio_conn *conn, int err, const char *what)
+{
+    conn->broken = true;
+    return qgpio_fail(err, "%s", what);
+}
+
+/*
+ * Read what the socket has, waiting until @deadline (ms, CLOCK_MONOTONIC;
+ * 0: do not wait; -1: forever) for at least one byte.  Returns 1 when
+ * bytes were read, 0 when none came in time.
+ */
+static int conn_fill(struct qgpio_conn *conn, int64_t deadline)
+{
+    ssize_t n;
+
+    if (conn->broken) {
+        return qgpio_fail(EPIPE, "the connection to the server is closed");
+    }
+    for (;;) {
+        struct pollfd pfd = { .fd = conn->fd, .events = POLLIN };
+        int wait = deadline < 0 ? -1 : deadline == 0 ? 0 :
+                   (int)(deadline > now_ms() ? deadline - now_ms() : 0);
+        int ret = poll(&pfd, 1, wait);
+
+        if (ret < 0 && errno == EINTR) {
+            continue;
+        }
+        if (ret < 0) {
+            return qgpio_fail(errno, "poll: %s", strerror(errno));
+        }
+        if (ret == 0) {
+            return 0;
+        }
+        break;
+    }
+    if (conn->in_cap - conn->in_len < 4096) {
+        conn->in_cap = conn->in_cap * 2 + 4096;
+        conn->in = realloc(conn->in, conn->in_cap);
+        if (!conn->in) {
+            abort();
+        }
+    }
+    n = read(conn->fd, conn->in + conn->in_len, conn->in_cap - conn->in_len);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return 0;
+    }
+    if (n < 0) {
+        return broken(conn, errno, "reading from the server failed");
+    }
+    if (n == 0) {
+        return broken(conn, ECONNRESET, "the server closed the connection");
+    }
+    conn->in_len += n;
+    return 1;
+}
+
+/* The first complete line, removed from the input; NULL if none. */
+static char *conn_take_line(struct qgpio_conn *conn)
+{
+    char *nl = conn->in_len ? memchr(conn->in, '\n', conn->in_len) : NULL;
+    size_t len;
+    char *line;
+
+    if (!nl) {
+        return NULL;
+    }
+    len = nl - conn->in;
+    line = strndup(conn->in, len);
+    if (!line) {
+        abort();
+    }
+    memmove(conn->in, nl + 1, conn->in_len - len - 1);
+    conn->in_len -= len + 1;
+    return line;
+}
+
+static bool conn_next_is_event(struct qgpio_conn *conn)
+{
+    return conn->in_len >= 6 && !memcmp(conn->in, "event ", 6) &&
+           memchr(conn->in, '\n', conn->in_len);
+}
+
+/* Queue the events at the front of the input, up to the next reply. */
+static int conn_take_events(struct qgpio_conn *conn)
+{
+    while (conn_next_is_event(conn)) {
+        char *line = conn_take_line(conn);
+        struct qgpio_msg msg;
+        int ret = qgpio_msg_parse(line, &msg);
+
+        free(line);
+        if (ret < 0) {
+            conn->broken = true;
+            return -1;
+        }
+        qgpio_msg_list_push(&conn->events, &msg);
+    }
+    return 0;
+}
+
+static int conn_timeout_ms(void)
+{
+    const char *env = getenv("QEMU_GPIO_TIMEOUT_MS");
+    long v = env ? strtol(env, NULL, 10) : 0;
+
+    return v > 0 ? (int)v : QGPIO_REPLY_TIMEOUT_MS;
+}
+
+/* The next message that is not an event, waiting until @deadline. */
+static int conn_next_reply_msg(struct qgpio_conn *conn, int64_t deadline,
+                               struct qgpio_msg *msg)
+{
+    for (;;) {
+        char *line;
+        int ret;
+
+        if (conn_take_events(conn) < 0) {
+            return -1;
+        }
+        line = conn_take_line(conn);
+        if (line) {
+            ret = qgpio_msg_parse(line, msg);
+            free(line);
+            if (ret < 0) {
+                conn->broken = true;
+            }
+            return ret;
+        }
+        ret = conn_fill(conn, deadline);
+        if (ret < 0) {
+            return -1;
+        }
+        if (ret == 0 && now_ms() >= deadline) {
+            return broken(conn, ETIMEDOUT,
+                          "the server did not reply in time");
+        }
+    }
+}
+
+static int connect_unix(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        return qgpio_fail(ENAMETOOLONG, "socket path too long: %s", path);
+    }
+    strcpy(addr.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return qgpio_fail(errno, "socket: %s", strerror(errno));
+    }
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        int err = errno;
+
+        close(fd);
+        if (err == ENOENT) {
+            return qgpio_fail(err, "%s: no such chip", path);
+        }
+        if (err == ECONNREFUSED) {
+            return qgpio_fail(err, "%s: nothing serves this socket "
+                              "(has QEMU exited?)", path);
+        }
+        return qgpio_fail(err, "%s: %s", path, strerror(err));
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return fd;
+}
+
+int qgpio_conn_open(struct qgpio_conn *conn, const char *path)
+{
+    struct qgpio_msg hello;
+    uint64_t proto;
+
+    *conn = (struct qgpio_conn){ .timeout_ms = conn_timeout_ms() };
+    conn->fd = connect_unix(path);
+    if (conn->fd < 0) {
+        return -1;
+    }
+    if (conn_next_reply_msg(conn, now_ms() + conn->timeout_ms, &hello) < 0) {
+        int err = errno;
+
+        qgpio_conn_close(conn);
+        errno = err;
+        return -1;
+    }
+    if (strcmp(hello.argv[0], "hello") ||
+        !qgpio_msg_get_u64(&hello, "proto", &proto) ||
+        proto != QGPIO_PROTOCOL_VERSION) {
+        qgpio_msg_clear(&hello);
+        qgpio_conn_close(conn);
+        return qgpio_fail(EPROTONOSUPPORT, "%s does not speak gpiodev "
+                          "protocol %d", path, QGPIO_PROTOCOL_VERSION);
+    }
+    qgpio_msg_clear(&hello);
+    return 0;
+}
+
+void qgpio_conn_close(struct qgpio_conn *conn)
+{
+    if (conn->fd >= 0) {
+        close(conn->fd);
+    }
+    conn->fd = -1;
+    free(conn->in);
+    conn->in = NULL;
+    conn->in_len = conn->in_cap = 0;
+    qgpio_msg_list_clear(&conn->events);
+}
+
+/*
+ * Write all of @buf.  While the socket is full, keep reading, so that a
+ * server waiting for us to read its replies cannot deadlock with us.
+ */
+static int conn_write_all(struct qgpio_conn *conn, const char *buf,
+                          size_t len)
+{
+    int64_t deadline = now_ms() + conn->timeout_ms;
+
+    while (len) {
+        ssize_t n = send(conn->fd, buf, len, MSG_NOSIGNAL);
+        struct pollfd pfd = { .fd = conn->fd, .events = POLLIN | POLLOUT };
+
+        if (n > 0) {
+            buf += n;
+            len -= n;
+            continue;
+        }
+        if (n < 0 && errno != EAGAIN && errno != EINTR) {
+            return broken(conn, errno, "the server closed the connection");
+        }
+        if (now_ms() >= deadline) {
+            return broken(conn, ETIMEDOUT, "the server stopped reading");
+        }
+        if (poll(&pfd, 1, (int)(deadline - now_ms())) > 0 &&
+            (pfd.revents & POLLIN) && conn_fill(conn, 0) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int qgpio_conn_send(struct qgpio_conn *conn, const char *request)
+{
+    char *line = NULL;
+    size_t len = 0;
+    int ret;
+
+    if (conn->broken) {
+        return qgpio_fail(EPIPE, "the connection to the server is closed");
+    }
+    qgpio_append(&line, &len, "@%u %s\n", conn->next_tag++, request);
+    ret = conn_write_all(conn, line, len);
+    free(line);
+    if (ret == 0) {
+        conn->pending++;
+    }
+    return ret;
+}
+
+/* errno for each error code of the protocol. */
+static int error_code_errno(const char *code)
+{
+    static const struct {
+        const char *code;
+        int err;
+    } codes[] = {
+        { "busy", EBUSY },
+        { "is-output", EPERM },
+        { "no-such-line", EINVAL },
+        { "not-present", ENXIO },
+        { "bad-request", EINVAL },
+        { "unknown-command", ENOSYS },
+        { "unsupported", EPROTONOSUPPORT },
+        { "too-long", EMSGSIZE },
+    };
+
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        if (!strcmp(code, codes[i].code)) {
+            return codes[i].err;
+        }
+    }
+    return EIO;
+}
+
+static int reply_error(const struct qgpio_msg *msg)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int err;
+
+    /* err @TAG CODE message words... */
+    for (size_t i = 3; i < msg->argc; i++) {
+        qgpio_append(&text, &len, "%s%s", i > 3 ? " " : "", msg->argv[i]);
+    }
+    err = error_code_errno(msg->argc > 2 ? msg->argv[2] : "");
+    qgpio_fail(err, "%s", text ? text : "the server refused the request");
+    free(text);
+    return -1;
+}
+
+int qgpio_conn_recv(struct qgpio_conn *conn, struct qgpio_reply *reply)
+{
+    int64_t deadline = now_ms() + conn->timeout_ms;
+    char tag[16];
+
+    *reply = (struct qgpio_reply){ 0 };
+    if (!conn->pending) {
+        return qgpio_fail(EINVAL, "no request is waiting for a reply");
+    }
+    snprintf(tag, sizeof(tag), "@%u", conn->next_tag - conn->pending);
+    for (;;) {
+        struct qgpio_msg msg;
+        const char *kind;
+
+        if (conn_next_reply_msg(conn, deadline, &msg) < 0) {
+            qgpio_reply_clear(reply);
+            return -1;
+        }
+        kind = msg.argv[0];
+        if (!strcmp(kind, "#")) {
+            /* Help text: for people, not for programs. */
+            qgpio_msg_clear(&msg);
+            continue;
+        }
+        if (msg.argc < 2 || strcmp(msg.argv[1], tag)) {
+            qgpio_msg_clear(&msg);
+            qgpio_reply_clear(reply);
+            return broken(conn, EPROTO, "the server's reply is out of step "
+                          "with the requests");
+        }
+        if (!strcmp(kind, "line")) {
+            qgpio_msg_list_push(&reply->lines, &msg);
+            continue;
+        }
+        if (strcmp(kind, "ok") && strcmp(kind, "err")) {
+            qgpio_msg_clear(&msg);
+            qgpio_reply_clear(reply);
+            return broken(conn, EPROTO, "unexpected message from server");
+        }
+        conn->pending--;
+        reply->final = msg;
+        if (!strcmp(kind, "err")) {
+            int err;
+
+            reply_error(&msg);
+            err = errno;
+            qgpio_reply_clear(reply);
+            errno = err;
+            return -1;
+        }
+        return 0;
+    }
+}
+
+int qgpio_conn_request(struct qgpio_conn *conn, struct qgpio_reply *reply,
+                       const char *fmt, ...)
+{
+    char *request;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    request = malloc(n + 1);
+    if (!request) {
+        abort();
+    }
+    va_start(ap, fmt);
+    vsnprintf(request, n + 1, fmt, ap);
+    va_end(ap);
+    n = qgpio_conn_send(conn, request);
+    free(request);
+    if (n < 0) {
+        return -1;
+    }
+    return qgpio_conn_recv(conn, reply);
+}
+
+void qgpio_reply_clear(struct qgpio_reply *reply)
+{
+    qgpio_msg_clear(&reply->final);
+    qgpio_msg_list_clear(&reply->lines);
+}
+
+int qgpio_conn_poll(struct qgpio_conn *conn)
+{
+    int ret;
+
+    while ((ret = conn_fill(conn, 0)) > 0) {
+        /* Drain the socket. */
+    }
+    /* Events that came before a close are still delivered. */
+    if (conn_take_events(conn) < 0) {
+        return -1;
+    }
+    return ret < 0 ? -1 : 0;
+}
+
+int qgpio_conn_wait_event(struct qgpio_conn *conn, int64_t timeout_ns)
+{
+    /* An absolute deadline in the past makes conn_fill() only look. */
+    int64_t deadline = timeout_ns < 0 ? -1 :
+                       now_ms() + (timeout_ns + 999999) / 1000000;
+
+    for (;;) {
+        int ret;
+
+        if (conn_take_events(conn) < 0) {
+            return -1;
+        }
+        if (qgpio_msg_list_count(&conn->events)) {
+            return 1;
+        }
+        ret = conn_fill(conn, deadline);
+        if (ret < 0) {
+            return -1;
+        }
+        if (ret == 0 && deadline >= 0 && now_ms() >= deadline) {
+            return 0;
+        }
+    }
+}
