@@ -372,6 +372,10 @@ static void gpio_cmd_hello(GpioRequest *req)
 
         if (g_str_has_prefix(arg, "name=")) {
             name = arg + 5;
+            if (!*name) {
+                gpio_reply_err(req, "bad-request", "empty name");
+                return;
+            }
         } else if (g_str_has_prefix(arg, "proto=")) {
             if (!gpio_parse_uint(arg + 6, &proto)) {
                 gpio_reply_err(req, "bad-request", "bad protocol version");

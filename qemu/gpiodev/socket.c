@@ -174,14 +174,21 @@ static bool gpio_session_flush(GpioSession *ss)
  */
 static void gpio_session_process(GpioSession *ss)
 {
-    while (!ss->closing && !gpio_session_full(ss) &&
-           gpio_request_reader_run(&ss->reader, &ss->client, ss->out,
-                                   &ss->closing)) {
-        /* One request at a time, so that a full queue stops us. */
-    }
-    if (!gpio_session_flush(ss)) {
-        return;
-    }
+    bool ran;
+
+    /* Until the requests received run out or the queue stays full. */
+    do {
+        ran = false;
+        while (!ss->closing && !gpio_session_full(ss) &&
+               gpio_request_reader_run(&ss->reader, &ss->client, ss->out,
+                                       &ss->closing)) {
+            /* One request at a time, so that a full queue stops us. */
+            ran = true;
+        }
+        if (!gpio_session_flush(ss)) {
+            return;
+        }
+    } while (ran && !ss->closing && !gpio_session_full(ss));
     if ((ss->closing || ss->eof) && !gpio_session_queued(ss)) {
         gpio_session_close(ss);
         return;
@@ -412,6 +419,8 @@ static bool gpiodev_socket_check_unix_path(const char *path, Error **errp)
     if (fd < 0) {
         return true;
     }
+    /* A live server with a full backlog must not hang our start-up. */
+    qemu_socket_set_nonblock(fd);
     ret = connect(fd, (struct sockaddr *)&un, sizeof(un));
     err = errno;
     close(fd);

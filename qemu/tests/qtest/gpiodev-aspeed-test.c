@@ -583,6 +583,7 @@ static void test_bad_input(void)
         /* Refused as a whole: the name is not taken either. */
         { "hello name=mallory proto=2", "err unsupported " },
         { "hello colour=blue", "err bad-request " },
+        { "hello name=", "err bad-request empty name" },
         { "@ ping", "err bad-request bad tag" },
         { "@tag", "err @tag bad-request tag without a command" },
         { "@t1 frobnicate", "err @t1 unknown-command " },
@@ -874,6 +875,51 @@ static void test_backpressure(void)
     fixture_stop(&f);
 }
 
+/*
+ * Requests pipelined in one write whose replies are much larger than
+ * the queue limit are all answered, whether or not the client shuts
+ * down its sending side after them.
+ */
+static void test_pipelined_big_replies(void)
+{
+    const int n = 20;
+    g_autoptr(GString) batch = g_string_new(NULL);
+    Fixture f;
+    Client *c;
+
+    fixture_start_opts(&f, ",queue-limit=4096", NULL);
+    for (int i = 0; i < n; i++) {
+        g_string_append_printf(batch, "@r%d info\n", i);
+    }
+    for (int round = 0; round < 2; round++) {
+        int answered = 0;
+
+        c = client_open(f.path, NULL);
+        client_send_raw(c, batch->str, batch->len);
+        if (round == 1) {
+            g_assert_cmpint(shutdown(c->fd, SHUT_WR), ==, 0);
+        }
+        while (answered < n) {
+            g_autofree char *line = client_read_line(c);
+            g_autofree char *ok = g_strdup_printf("ok @r%d", answered);
+
+            g_assert(line);
+            if (g_str_has_prefix(line, "ok ")) {
+                g_assert_cmpstr(line, ==, ok);
+                answered++;
+            } else {
+                g_assert(g_str_has_prefix(line, "line @r"));
+            }
+        }
+        if (round == 1) {
+            /* Everything answered, the server closes its side too. */
+            g_assert_null(client_read_line(c));
+        }
+        client_close(c);
+    }
+    fixture_stop(&f);
+}
+
 /* Run QEMU with @args appended; return its exit status and stderr. */
 static int run_qemu(const char *args, char **err)
 {
@@ -1067,6 +1113,8 @@ int main(int argc, char **argv)
                    test_abrupt_disconnect);
     qtest_add_func("/gpiodev/aspeed/stalled-client", test_stalled_client);
     qtest_add_func("/gpiodev/aspeed/backpressure", test_backpressure);
+    qtest_add_func("/gpiodev/aspeed/pipelined-big-replies",
+                   test_pipelined_big_replies);
     qtest_add_func("/gpiodev/aspeed/models", test_models);
     qtest_add_func("/gpiodev/help", test_help);
     qtest_add_func("/gpiodev/startup-errors", test_startup_errors);
