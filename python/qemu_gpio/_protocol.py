@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Words, quoting and messages of the gpiodev protocol (docs/protocol.md)."""
+
+from __future__ import annotations
+
+import errno
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+PROTOCOL_VERSION = 1
+
+_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
+# errno for each error code of the protocol, as the C library maps them.
+ERROR_ERRNO = {
+    "busy": errno.EBUSY,
+    "is-output": errno.EPERM,
+    "no-such-line": errno.EINVAL,
+    "not-present": errno.ENXIO,
+    "bad-request": errno.EINVAL,
+    "unknown-command": errno.ENOSYS,
+    "unsupported": errno.EPROTONOSUPPORT,
+    "too-long": errno.EMSGSIZE,
+}
+
+
+class ProtocolError(OSError):
+    """The server sent something this client does not understand."""
+
+    def __init__(self, message: str):
+        super().__init__(errno.EPROTO, message)
+
+
+class ServerError(OSError):
+    """The server refused a request: ``code`` is the protocol's error code."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(ERROR_ERRNO.get(code, errno.EIO), message)
+        self.code = code
+
+
+def quote(word: str) -> str:
+    """The protocol's spelling of ``word``: bare when it can be, else quoted."""
+    if word and not any(c <= " " or c in '"\\\x7f' for c in word):
+        return word
+    out = ['"']
+    for c in word:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\t":
+            out.append("\\t")
+        elif c < " " or c == "\x7f":
+            out.append(f"\\x{ord(c):02x}")
+        else:
+            out.append(c)
+    out.append('"')
+    return "".join(out)
+
+
+def split_words(line: str) -> List[str]:
+    """Split a message into words, undoing the quoting."""
+    words: List[str] = []
+    i, n = 0, len(line)
+    while True:
+        while i < n and line[i] in " \t":
+            i += 1
+        if i >= n:
+            return words
+        word = []
+        while i < n and line[i] not in " \t":
+            c = line[i]
+            i += 1
+            if c != '"':
+                word.append(c)
+                continue
+            while True:
+                if i >= n:
+                    raise ProtocolError(f"unterminated quote in {line!r}")
+                c = line[i]
+                i += 1
+                if c == '"':
+                    break
+                if c != "\\":
+                    word.append(c)
+                    continue
+                esc = line[i:i + 1]
+                i += 1
+                if esc in _ESCAPES:
+                    word.append(_ESCAPES[esc])
+                elif esc == "x" and len(line) >= i + 2:
+                    word.append(chr(int(line[i:i + 2], 16)))
+                    i += 2
+                else:
+                    raise ProtocolError(f"bad escape in {line!r}")
+        words.append("".join(word))
+
+
+@dataclass
+class Message:
+    """One line from the server: its kind, tag, fields and plain words."""
+
+    kind: str
+    tag: Optional[str] = None
+    fields: Dict[str, str] = field(default_factory=dict)
+    words: List[str] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, line: str) -> "Message":
+        words = split_words(line)
+        if not words:
+            raise ProtocolError("empty message from server")
+        msg = cls(kind=words[0])
+        rest = words[1:]
+        if rest and rest[0].startswith("@"):
+            msg.tag = rest[0]
+            rest = rest[1:]
+        for w in rest:
+            key, eq, value = w.partition("=")
+            if eq and key and key.replace("-", "").isalnum():
+                msg.fields[key] = value
+            msg.words.append(w)
+        return msg
+
+    def int(self, key: str) -> int:
+        try:
+            return int(self.fields[key])
+        except (KeyError, ValueError) as e:
+            raise ProtocolError(f"no number {key}= in {self.kind}") from e
