@@ -293,7 +293,8 @@ static int error_code_errno(const char *code)
         int err;
     } codes[] = {
         { "busy", EBUSY },
-        { "is-output", EPERM },
+        /* The guest drives it: in use, as a kernel-held line is. */
+        { "is-output", EBUSY },
         { "no-such-line", EINVAL },
         { "not-present", ENXIO },
         { "bad-request", EINVAL },

@@ -9,8 +9,10 @@ to appear; everything that reads waits on select() with a deadline.
 import os
 import select
 import signal
+import shutil
 import socket
 import subprocess
+import tempfile
 
 TIMEOUT = 20.0
 
@@ -87,6 +89,7 @@ class Qtest:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.connect(path)
         self.reader = LineReader(self.sock.fileno(), "qtest")
+        self.now = 0
 
     def cmd(self, text):
         self.sock.sendall(text.encode() + b"\n")
@@ -103,6 +106,18 @@ class Qtest:
 
     def readl(self, addr):
         return int(self.cmd(f"readl 0x{addr:x}").split()[1], 16)
+
+    def clock_step(self, ns):
+        """Advance the machine's virtual clock by @ns nanoseconds; return
+        its new time.  Under qtest it moves only when told to, from 0."""
+        self.now = int(self.cmd(f"clock_step {ns}").split()[1])
+        return self.now
+
+    def set_bit(self, reg, bit, on):
+        """Set or clear one bit of a register of the 3.3 V controller."""
+        addr = AST2600_GPIO_BASE + reg
+        value = self.readl(addr)
+        self.writel(addr, value | (1 << bit) if on else value & ~(1 << bit))
 
 
 def listen_unix(path, backlog=8):
@@ -124,7 +139,9 @@ class Qemu:
         args = [binary, "-M", "ast2600-evb", "-display", "none",
                 "-monitor", "none", "-serial", "none", "-accel", "qtest",
                 "-qtest-log", "/dev/null"]
-        qtest_path = os.path.join(tmpdir, "qtest.sock")
+        # Not beside the gpiodev sockets: tools list those as chips.
+        self.qtest_dir = tempfile.mkdtemp(prefix="qemu-qtest-")
+        qtest_path = os.path.join(self.qtest_dir, "qtest.sock")
         qt = listen_unix(qtest_path, 1)
         self.listeners["qtest"] = qt
         args += ["-chardev", f"socket,id=qt,fd={qt.fileno()},server=on,"
@@ -140,9 +157,41 @@ class Qemu:
                                      start_new_session=True)
         self.qtest = Qtest(qtest_path)
 
+    def kill(self):
+        """Kill QEMU abruptly: its clients find out on their own."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
     def stop(self):
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
         for s in self.listeners.values():
             s.close()
+        shutil.rmtree(self.qtest_dir, ignore_errors=True)
+
+
+class Tap:
+    """Minimal TAP output: each check is a test; failures do not stop."""
+
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+
+    def check(self, ok, what, detail=""):
+        self.count += 1
+        if not ok:
+            self.failed += 1
+        print(f"{'ok' if ok else 'not ok'} {self.count} - {what}", flush=True)
+        if not ok and detail:
+            for line in str(detail).splitlines():
+                print(f"#   {line}", flush=True)
+        return ok
+
+    def eq(self, got, want, what):
+        return self.check(got == want, what, f"got:  {got!r}\nwant: {want!r}")
+
+    def done(self):
+        print(f"1..{self.count}", flush=True)
+        return 1 if self.failed else 0

@@ -15,6 +15,9 @@ log_dir=$top/build/test-logs
 mkdir -p "$log_dir"
 export QTEST_QEMU_BINARY=$qemu_build/qemu-system-arm
 export QEMU_GPIODEV_BUILD=$qemu_build
+export QEMU_GPIO_HOST_BUILD=$host_build
+# Debian's interpreter, whose packages install-deps.sh provides.
+PYTHON=/usr/bin/python3
 
 passed=0
 failed=0
@@ -51,8 +54,9 @@ done
 VALGRIND=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite
           --error-exitcode=3)
 run host-lib 300 "${VALGRIND[@]}" "$host_build/tests/host/test-lib"
-run socat-two-clients 120 python3 "$top/tests/socat_two_clients.py"
-run demo 120 python3 "$top/scripts/demo.py" "$qemu_build/qemu-system-arm"
+run tools 600 "$PYTHON" "$top/tests/test_tools.py"
+run socat-two-clients 120 "$PYTHON" "$top/tests/socat_two_clients.py"
+run demo 120 "$PYTHON" "$top/scripts/demo.py" "$qemu_build/qemu-system-arm"
 # Our QEMU changes as a series that applies to the pristine source, and
 # free of errors by QEMU's own checkpatch.pl.
 run checkpatch 300 make -C "$top" --no-print-directory checkpatch

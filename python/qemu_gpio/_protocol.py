@@ -14,7 +14,7 @@ _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 # errno for each error code of the protocol, as the C library maps them.
 ERROR_ERRNO = {
     "busy": errno.EBUSY,
-    "is-output": errno.EPERM,
+    "is-output": errno.EBUSY,
     "no-such-line": errno.EINVAL,
     "not-present": errno.ENXIO,
     "bad-request": errno.EINVAL,
