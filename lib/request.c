@@ -65,6 +65,18 @@ static int physical(const struct req_line *line, enum qgpio_line_value v)
     return (v == QGPIO_LINE_VALUE_ACTIVE) ^ line->settings.active_low;
 }
 
+/* The edges of the pin to subscribe to: active-low swaps them. */
+static enum qgpio_line_edge physical_edge(const struct qgpio_line_settings *s)
+{
+    if (s->active_low && s->edge == QGPIO_LINE_EDGE_RISING) {
+        return QGPIO_LINE_EDGE_FALLING;
+    }
+    if (s->active_low && s->edge == QGPIO_LINE_EDGE_FALLING) {
+        return QGPIO_LINE_EDGE_RISING;
+    }
+    return s->edge;
+}
+
 /*
  * Append the requests that bring the server to the lines' settings:
  * drive the outputs, stop driving the others, and subscribe to the
@@ -114,7 +126,7 @@ static void settings_requests(struct qgpio_line_request *req, bool fresh,
         size_t len = 0;
 
         for (size_t i = 0; i < req->num_lines; i++) {
-            if (req->lines[i].settings.edge != kinds[k].edge) {
+            if (physical_edge(&req->lines[i].settings) != kinds[k].edge) {
                 continue;
             }
             if (!sub) {

@@ -6,6 +6,7 @@ descriptors created beforehand, so nothing has to poll for a socket file
 to appear; everything that reads waits on select() with a deadline.
 """
 
+import ctypes
 import os
 import select
 import signal
@@ -120,6 +121,14 @@ class Qtest:
         self.writel(addr, value | (1 << bit) if on else value & ~(1 << bit))
 
 
+def die_with_parent():
+    """In a child: be killed when the test that started us dies, even by
+    SIGKILL, so that no QEMU outlives its test."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_PDEATHSIG = 1
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def listen_unix(path, backlog=8):
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.bind(path)
@@ -154,7 +163,8 @@ class Qemu:
         args += list(extra)
         fds = [s.fileno() for s in self.listeners.values()]
         self.proc = subprocess.Popen(args, pass_fds=fds,
-                                     start_new_session=True)
+                                     start_new_session=True,
+                                     preexec_fn=die_with_parent)
         self.qtest = Qtest(qtest_path)
 
     def kill(self):

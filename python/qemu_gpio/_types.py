@@ -223,6 +223,15 @@ def physical(s: LineSettings, value: Value) -> int:
     return int(value) ^ int(s.active_low)
 
 
+def physical_edge(s: LineSettings) -> Edge:
+    """The edges of the pin to subscribe to: active-low swaps them."""
+    if s.active_low and s.edge_detection is Edge.RISING:
+        return Edge.FALLING
+    if s.active_low and s.edge_detection is Edge.FALLING:
+        return Edge.RISING
+    return s.edge_detection
+
+
 def settings_requests(settings: Dict[int, LineSettings], fresh: bool,
                       consumer: Optional[str] = None) -> List[str]:
     """The requests that bring a connection to @settings."""
@@ -241,7 +250,7 @@ def settings_requests(settings: Dict[int, LineSettings], fresh: bool,
             reqs.append("release " + " ".join(map(str, others)))
         reqs.append("unsubscribe all")
     for edge in (Edge.RISING, Edge.FALLING, Edge.BOTH):
-        lines = [o for o, s in settings.items() if s.edge_detection is edge]
+        lines = [o for o, s in settings.items() if physical_edge(s) is edge]
         if lines:
             reqs.append(f"subscribe {edge.value} " + " ".join(map(str, lines)))
     return reqs

@@ -271,6 +271,36 @@ static void test_edges(struct qgpio_chip *chip, enum qgpio_line_clock clock)
     qgpio_edge_event_buffer_free(buf);
 }
 
+/* Active-low: the pin falling is a rising edge, and only that is asked. */
+static void test_active_low_edges(struct qgpio_chip *chip)
+{
+    struct qgpio_edge_event_buffer *buf = qgpio_edge_event_buffer_new(4);
+    struct qgpio_line_settings *s = qgpio_line_settings_new();
+    struct qgpio_line_config *lc = qgpio_line_config_new();
+    struct qgpio_line_request *req;
+    unsigned int offset = 9;
+    int n;
+
+    qgpio_line_settings_set_edge_detection(s, QGPIO_LINE_EDGE_RISING);
+    qgpio_line_settings_set_active_low(s, true);
+    qgpio_line_config_add_line_settings(lc, &offset, 1, s);
+    req = qgpio_chip_request_lines(chip, NULL, lc);
+    guest_set_bit(&fx, GPIO_DIRECTION, 9, true);
+    guest_set_bit(&fx, GPIO_DATA, 9, true);
+    guest_set_bit(&fx, GPIO_DATA, 9, false);
+    n = req ? qgpio_line_request_read_edge_events(req, buf, 4) : -1;
+    check(n == 1 && qgpio_edge_event_get_event_type(
+              qgpio_edge_event_buffer_get_event(buf, 0)) ==
+          QGPIO_EDGE_EVENT_RISING_EDGE &&
+          qgpio_line_request_wait_edge_events(req, 0) == 0,
+          "active-low rising edges: only the pin's falling edge, as rising");
+    guest_set_bit(&fx, GPIO_DIRECTION, 9, false);
+    qgpio_line_request_release(req);
+    qgpio_line_settings_free(s);
+    qgpio_line_config_free(lc);
+    qgpio_edge_event_buffer_free(buf);
+}
+
 static void test_info_events(struct qgpio_chip *chip)
 {
     struct qgpio_line_info *li = qgpio_chip_watch_line_info(chip, 28);
@@ -395,6 +425,7 @@ int main(void)
     test_drive(chip);
     test_edges(chip, QGPIO_LINE_CLOCK_GUEST);
     test_edges(chip, QGPIO_LINE_CLOCK_REALTIME);
+    test_active_low_edges(chip);
     test_info_events(chip);
     test_reconfigure(chip);
     test_server_gone(chip);

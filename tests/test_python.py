@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The qemu_gpio Python package: installed offline with pip, then used,
+synchronously and with asyncio, against a real QEMU.  Prints TAP."""
+
+import asyncio
+import errno
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from harness import (AST2600_GPIO, AST2600_GPIO_BASE, GPIO_DATA,
+                     GPIO_DIRECTION, Qemu, Tap)
+
+tap = Tap()
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def install(target):
+    """pip install, offline, with the build backend Debian ships."""
+    with tempfile.TemporaryDirectory() as src:
+        # Build from a copy: setuptools writes metadata beside the sources.
+        shutil.copytree(os.path.join(TOP, "python"), src, dirs_exist_ok=True)
+        p = subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                            "--no-build-isolation", "--no-index", "--no-deps",
+                            "--no-cache-dir", "--target", target, src],
+                           capture_output=True, text=True)
+    tap.check(p.returncode == 0, "pip installs the package offline",
+              p.stderr)
+    sys.path.insert(0, target)
+
+
+def bit(qt, b):
+    return bool(qt.readl(AST2600_GPIO_BASE + GPIO_DATA) & (1 << b))
+
+
+def test_sync(qg, qt, sock_dir):
+    from qemu_gpio import (Chip, Clock, Direction, Edge, EdgeEventType,
+                           InfoEventType, LineSettings, ServerError, Value)
+
+    with Chip("gpio0") as chip:
+        info = chip.get_info()
+        tap.eq((info.name, info.label, info.num_lines, info.device),
+               ("gpio0", "ASPEED AST2600 GPIO 3.3V", 208, AST2600_GPIO),
+               "Chip by name: its info")
+        li = chip.get_line_info("gpioD0")
+        tap.eq((li.offset, li.name, li.direction, li.used),
+               (24, "gpioD0", Direction.INPUT, False), "line info by name")
+        try:
+            chip.get_line_info("gpioQQ")
+            tap.check(False, "an unknown name raises")
+        except FileNotFoundError:
+            tap.check(True, "an unknown name raises FileNotFoundError")
+
+        out = LineSettings(direction=Direction.OUTPUT,
+                           output_value=Value.ACTIVE)
+        with chip.request_lines({("gpioD0", "gpioD1"): out},
+                                consumer="py-test") as req:
+            tap.check(bit(qt, 24) and bit(qt, 25),
+                      "request two outputs: the guest sees both high")
+            tap.eq(chip.get_line_info(24).consumer, "py-test",
+                   "the consumer is shown")
+            try:
+                chip.request_lines({"gpioD0": out})
+                tap.check(False, "a held line is busy")
+            except ServerError as e:
+                tap.check(e.errno == errno.EBUSY and "py-test" in str(e),
+                          "a held line is busy, naming its holder")
+            req.set_values({"gpioD0": Value.INACTIVE})
+            tap.eq(req.get_values(), [Value.INACTIVE, Value.ACTIVE],
+                   "set_values and get_values")
+            tap.check(not bit(qt, 24), "the guest sees the change")
+        tap.eq(chip.get_line_info(24).consumer, None,
+               "released on leaving the with block")
+
+        chip.watch_line_info("gpioD2")
+        with chip.request_lines({"gpioD2": out}, consumer="w"):
+            ev = chip.read_info_event(timeout=10)
+            tap.check(ev.event_type is InfoEventType.LINE_REQUESTED and
+                      ev.line_info.consumer == "w", "info event: requested")
+        ev = chip.read_info_event(timeout=10)
+        tap.check(ev.event_type is InfoEventType.LINE_RELEASED,
+                  "info event: released")
+        qt.set_bit(GPIO_DIRECTION, 26, True)
+        ev = chip.read_info_event(timeout=10)
+        tap.check(ev.event_type is InfoEventType.LINE_CONFIG_CHANGED and
+                  ev.line_info.direction is Direction.OUTPUT,
+                  "info event: the guest reconfigured the line")
+        qt.set_bit(GPIO_DIRECTION, 26, False)
+        ev = chip.read_info_event(timeout=10)
+        tap.check(ev.line_info.direction is Direction.INPUT,
+                  "info event: and back to an input")
+        try:
+            chip.read_info_event(timeout=0.05)
+            tap.check(False, "no more info events")
+        except TimeoutError:
+            tap.check(True, "read_info_event times out when nothing comes")
+
+        qt.set_bit(GPIO_DIRECTION, 8, True)
+        with chip.request_lines({"gpioB0": LineSettings(
+                edge_detection=Edge.BOTH)}) as mon, \
+             chip.request_lines({"gpioB0": LineSettings(
+                 edge_detection=Edge.RISING, active_low=True,
+                 event_clock=Clock.REALTIME)}) as inv:
+            t0 = qt.clock_step(1000)
+            qt.set_bit(GPIO_DATA, 8, True)
+            t1 = qt.clock_step(1000)
+            qt.set_bit(GPIO_DATA, 8, False)
+            evs = []
+            while len(evs) < 2 and mon.wait_edge_events(10):
+                evs += mon.read_edge_events()
+            tap.eq([(e.event_type, e.timestamp_ns, e.line_offset)
+                    for e in evs],
+                   [(EdgeEventType.RISING_EDGE, t0, 8),
+                    (EdgeEventType.FALLING_EDGE, t1, 8)],
+                   "edge events in guest time")
+            tap.eq(evs[1].line_seqno, evs[0].line_seqno + 1,
+                   "consecutive line sequence numbers")
+            ev = inv.read_edge_events()[0]
+            tap.check(ev.event_type is EdgeEventType.RISING_EDGE and
+                      ev.timestamp_ns > 10**18,
+                      "active-low: the pin falling is a rising edge, in "
+                      "realtime")
+            tap.check(not mon.wait_edge_events(0.05),
+                      "wait_edge_events times out when nothing comes")
+        qt.set_bit(GPIO_DIRECTION, 8, False)
+
+
+async def test_async(qt):
+    from qemu_gpio import Direction, Edge, LineSettings, Value, aio
+
+    chip = await aio.open_chip("gpio0")
+    async with chip:
+        tap.eq(chip.get_info().num_lines, 208, "aio: open_chip")
+        li = await chip.get_line_info("gpioC3")
+        tap.eq(li.offset, 19, "aio: line info by name")
+        req = await chip.request_lines({"gpioC3": LineSettings(
+            direction=Direction.OUTPUT, output_value=Value.ACTIVE)})
+        async with req:
+            tap.check(bit(qt, 19), "aio: an output request drives the pin")
+            await req.set_value("gpioC3", Value.INACTIVE)
+            tap.eq(await req.get_value("gpioC3"), Value.INACTIVE,
+                   "aio: set and get")
+        qt.set_bit(GPIO_DIRECTION, 20, True)
+        mon = await chip.request_lines({"gpioC4": LineSettings(
+            edge_detection=Edge.BOTH)})
+        async with mon:
+            qt.set_bit(GPIO_DATA, 20, True)
+            qt.set_bit(GPIO_DATA, 20, False)
+            got = []
+            async for ev in mon.edge_events(timeout=10):
+                got.append(ev.event_type.value)
+                if len(got) == 2:
+                    break
+            tap.eq(got, ["rising", "falling"], "aio: edge_events")
+        qt.set_bit(GPIO_DIRECTION, 20, False)
+
+
+def test_server_gone(binary, sock_dir):
+    from qemu_gpio import Chip, Direction, LineSettings
+
+    path = os.path.join(sock_dir, "gone.sock")
+    qemu = Qemu(binary, sock_dir, {"gone": (AST2600_GPIO, path)})
+    try:
+        with Chip(path, timeout=10) as chip:
+            req = chip.request_lines({"gpioA0": LineSettings(
+                direction=Direction.INPUT)})
+            qemu.kill()
+            try:
+                req.get_value("gpioA0")
+                tap.check(False, "a dead server raises")
+            except (ConnectionError, OSError) as e:
+                tap.check(not isinstance(e, TimeoutError),
+                          "a request to a dead server fails at once: "
+                          f"{type(e).__name__}")
+            req.release()
+    finally:
+        qemu.stop()
+    try:
+        Chip(path)
+        tap.check(False, "a chip whose QEMU is gone cannot be opened")
+    except OSError as e:
+        tap.check(e.errno in (errno.ENOENT, errno.ECONNREFUSED),
+                  "a chip whose QEMU is gone cannot be opened")
+
+
+def main():
+    binary = os.path.join(os.environ["QEMU_GPIODEV_BUILD"], "qemu-system-arm")
+    with tempfile.TemporaryDirectory(prefix="qemu-gpio-py-") as tmp:
+        install(os.path.join(tmp, "site"))
+        os.environ["QEMU_GPIO_DIR"] = tmp
+        qemu = Qemu(binary, tmp, {
+            "gpio0": (AST2600_GPIO, os.path.join(tmp, "gpio0.sock"))})
+        try:
+            import qemu_gpio
+            tap.check(qemu_gpio.__file__.startswith(tmp),
+                      "the installed package is the one imported")
+            test_sync(qemu_gpio, qemu.qtest, tmp)
+            asyncio.run(test_async(qemu.qtest))
+            test_server_gone(binary, tmp)
+        except Exception as e:  # every failure is a TAP failure
+            tap.check(False, f"error: {type(e).__name__}: {e}")
+        finally:
+            qemu.stop()
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
