@@ -54,7 +54,10 @@ done
 VALGRIND=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite
           --error-exitcode=3)
 run host-lib 300 "${VALGRIND[@]}" "$host_build/tests/host/test-lib"
-run tools 600 "$PYTHON" "$top/tests/test_tools.py"
+# The one-shot tool runs under valgrind too.
+export QEMU_GPIO_VALGRIND=1
+run tools 900 "$PYTHON" "$top/tests/test_tools.py"
+unset QEMU_GPIO_VALGRIND
 run python-client 300 "$PYTHON" "$top/tests/test_python.py"
 run socat-two-clients 120 "$PYTHON" "$top/tests/socat_two_clients.py"
 run demo 120 "$PYTHON" "$top/scripts/demo.py" "$qemu_build/qemu-system-arm"

@@ -27,9 +27,20 @@ ENV = None
 QT = None
 
 
-def run(*args, stdin=None, timeout=30):
-    p = subprocess.run([TOOL, *args], input=stdin, capture_output=True,
-                       text=True, env=ENV, timeout=timeout)
+# $QEMU_GPIO_VALGRIND: run the one-shot commands under valgrind, whose
+# findings then fail the test through the exit status and stderr.
+VALGRIND = (["valgrind", "-q", "--leak-check=full",
+             "--errors-for-leak-kinds=definite", "--error-exitcode=99"]
+            if os.environ.get("QEMU_GPIO_VALGRIND") else [])
+
+
+def run(*args, stdin=None, timeout=60):
+    p = subprocess.run([*VALGRIND, TOOL, *args], input=stdin,
+                       capture_output=True, text=True, env=ENV,
+                       timeout=timeout)
+    if "==" in p.stderr:
+        tap.check(False, f"valgrind is clean for {' '.join(args)}",
+                  p.stderr)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -107,6 +118,13 @@ def test_detect(sock_dir):
     tap.check(rc == 0 and out.startswith("Usage: "), "detect --help")
     rc, out, err = run("--version")
     tap.check(rc == 0 and "qemu-gpio" in out.splitlines()[0], "--version")
+    link = os.path.join(sock_dir, "gpiodetect")
+    os.symlink(TOOL, link)
+    p = subprocess.run([link], capture_output=True, text=True, env=ENV)
+    os.unlink(link)
+    tap.check(p.returncode == 0 and p.stdout.startswith("gpio0 [") and
+              len(p.stdout.splitlines()) == 2,
+              "run as gpiodetect, it is gpiodetect", p.stderr)
 
 
 def test_info():
@@ -117,6 +135,11 @@ def test_info():
             '\tline   0:\t"gpio18A0"      \tinput',
             '\tline  35:\t"gpio18E3"      \tinput'),
            "info -c CHIP: gpioinfo's header and line format")
+    rc, out, err = run("info", "-c", os.path.join(ENV["QEMU_GPIO_DIR"],
+                                                  "gpio0.sock"))
+    tap.check(rc == 0 and out.startswith("gpio0 - 208 lines:\n") and
+              len(out.splitlines()) == 209,
+              "info -c SOCKET-PATH prints the 208 AST2600 lines")
     rc, out, err = run("info")
     tap.check(rc == 0 and len(out.splitlines()) == 208 + 36 + 2 and
               '\tline 207:\t"gpioZ7"        \tinput' in out.splitlines(),
@@ -430,8 +453,8 @@ def main():
     global TOOL, ENV, QT
     build = os.environ["QEMU_GPIODEV_BUILD"]
     binary = os.path.join(build, "qemu-system-arm")
-    TOOL = os.path.join(os.environ["QEMU_GPIO_HOST_BUILD"], "tools",
-                        "qemu-gpio")
+    host_build = os.path.abspath(os.environ["QEMU_GPIO_HOST_BUILD"])
+    TOOL = os.path.join(host_build, "tools", "qemu-gpio")
     with tempfile.TemporaryDirectory(prefix="qemu-gpio-tools-") as tmp:
         ENV = dict(os.environ, QEMU_GPIO_DIR=tmp, TZ="UTC")
         qemu = Qemu(binary, tmp, {
