@@ -33,6 +33,8 @@ void gpio_request_reader_cleanup(GpioRequestReader *r);
 /* Add bytes received from the client. */
 void gpio_request_reader_push(GpioRequestReader *r, const char *buf,
                               size_t len);
+/* Whether gpio_request_reader_run() has something to do. */
+bool gpio_request_reader_ready(GpioRequestReader *r);
 /*
  * Execute the next complete request on behalf of @client, appending the
  * reply to @out.  Returns false, having done nothing, when no complete

@@ -756,6 +756,14 @@ static void gpio_request_reader_consume(GpioRequestReader *r, size_t len)
     }
 }
 
+bool gpio_request_reader_ready(GpioRequestReader *r)
+{
+    size_t avail = r->buf->len - r->start;
+
+    return memchr(r->buf->str + r->start, '\n', avail) ||
+           (!r->discarding && avail >= GPIO_PROTOCOL_MAX_LINE);
+}
+
 bool gpio_request_reader_run(GpioRequestReader *r, GpiodevClient *client,
                              GString *out, bool *quit)
 {

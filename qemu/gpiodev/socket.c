@@ -174,21 +174,21 @@ static bool gpio_session_flush(GpioSession *ss)
  */
 static void gpio_session_process(GpioSession *ss)
 {
-    bool ran;
-
-    /* Until the requests received run out or the queue stays full. */
+    /*
+     * Until the requests received run out or the queue stays full: a
+     * flush that empties a full queue lets the next requests run.
+     */
     do {
-        ran = false;
         while (!ss->closing && !gpio_session_full(ss) &&
                gpio_request_reader_run(&ss->reader, &ss->client, ss->out,
                                        &ss->closing)) {
             /* One request at a time, so that a full queue stops us. */
-            ran = true;
         }
         if (!gpio_session_flush(ss)) {
             return;
         }
-    } while (ran && !ss->closing && !gpio_session_full(ss));
+    } while (!ss->closing && !gpio_session_full(ss) &&
+             gpio_request_reader_ready(&ss->reader));
     if ((ss->closing || ss->eof) && !gpio_session_queued(ss)) {
         gpio_session_close(ss);
         return;

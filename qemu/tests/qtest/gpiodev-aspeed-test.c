@@ -882,7 +882,7 @@ static void test_backpressure(void)
  */
 static void test_pipelined_big_replies(void)
 {
-    const int n = 20;
+    const int n = 100;
     g_autoptr(GString) batch = g_string_new(NULL);
     Fixture f;
     Client *c;
