@@ -371,9 +371,23 @@ int qgpio_chip_get_line_offset_from_name(struct qgpio_chip *chip,
 
 /* Info events */
 
+/* An ownership or configuration change of a line still watched. */
+static bool info_deliverable(void *opaque, struct qgpio_msg *msg)
+{
+    struct qgpio_chip *chip = opaque;
+    const char *kind = msg->argc > 1 ? msg->argv[1] : "";
+    uint64_t offset;
+
+    return (!strcmp(kind, "config") || !strcmp(kind, "requested") ||
+            !strcmp(kind, "released")) &&
+           qgpio_msg_get_u64(msg, "offset", &offset) &&
+           offset < chip->info.num_lines && chip->watched[offset];
+}
+
 int qgpio_chip_wait_info_event(struct qgpio_chip *chip, int64_t timeout_ns)
 {
-    return qgpio_conn_wait_event(&chip->conn, timeout_ns);
+    return qgpio_conn_wait_deliverable(&chip->conn, timeout_ns,
+                                       info_deliverable, chip);
 }
 
 static struct qgpio_info_event *info_event_from_msg(struct qgpio_chip *chip,

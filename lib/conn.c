@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +18,17 @@
 
 #include "internal.h"
 
-static int64_t now_ms(void)
+int64_t qgpio_now_ns(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int64_t now_ms(void)
+{
+    return qgpio_now_ns() / 1000000;
 }
 
 static int broken(struct qgpio_conn *conn, int err, const char *what)
@@ -45,8 +51,9 @@ static int conn_fill(struct qgpio_conn *conn, int64_t deadline)
     }
     for (;;) {
         struct pollfd pfd = { .fd = conn->fd, .events = POLLIN };
+        int64_t left = deadline > now_ms() ? deadline - now_ms() : 0;
         int wait = deadline < 0 ? -1 : deadline == 0 ? 0 :
-                   (int)(deadline > now_ms() ? deadline - now_ms() : 0);
+                   (int)(left < INT_MAX ? left : INT_MAX);
         int ret = poll(&pfd, 1, wait);
 
         if (ret < 0 && errno == EINTR) {
@@ -59,6 +66,13 @@ static int conn_fill(struct qgpio_conn *conn, int64_t deadline)
             return 0;
         }
         break;
+    }
+    if (conn->in_start) {
+        /* Move what is left to the front, once per read. */
+        memmove(conn->in, conn->in + conn->in_start,
+                conn->in_len - conn->in_start);
+        conn->in_len -= conn->in_start;
+        conn->in_start = 0;
     }
     if (conn->in_cap - conn->in_len < 4096) {
         conn->in_cap = conn->in_cap * 2 + 4096;
@@ -84,27 +98,32 @@ static int conn_fill(struct qgpio_conn *conn, int64_t deadline)
 /* The first complete line, removed from the input; NULL if none. */
 static char *conn_take_line(struct qgpio_conn *conn)
 {
-    char *nl = conn->in_len ? memchr(conn->in, '\n', conn->in_len) : NULL;
-    size_t len;
+    char *start = conn->in + conn->in_start;
+    size_t avail = conn->in_len - conn->in_start;
+    char *nl = avail ? memchr(start, '\n', avail) : NULL;
     char *line;
 
     if (!nl) {
         return NULL;
     }
-    len = nl - conn->in;
-    line = strndup(conn->in, len);
+    line = strndup(start, nl - start);
     if (!line) {
         abort();
     }
-    memmove(conn->in, nl + 1, conn->in_len - len - 1);
-    conn->in_len -= len + 1;
+    conn->in_start += nl - start + 1;
+    if (conn->in_start == conn->in_len) {
+        conn->in_start = conn->in_len = 0;
+    }
     return line;
 }
 
 static bool conn_next_is_event(struct qgpio_conn *conn)
 {
-    return conn->in_len >= 6 && !memcmp(conn->in, "event ", 6) &&
-           memchr(conn->in, '\n', conn->in_len);
+    char *start = conn->in + conn->in_start;
+    size_t avail = conn->in_len - conn->in_start;
+
+    return avail >= 6 && !memcmp(start, "event ", 6) &&
+           memchr(start, '\n', avail);
 }
 
 /* Queue the events at the front of the input, up to the next reply. */
@@ -208,6 +227,11 @@ int qgpio_conn_open(struct qgpio_conn *conn, const char *path)
         int err = errno;
 
         qgpio_conn_close(conn);
+        if (err == ECONNRESET) {
+            /* QEMU hangs up on clients of other users at once. */
+            return qgpio_fail(EACCES, "%s: the server refused the "
+                              "connection", path);
+        }
         errno = err;
         return -1;
     }
@@ -231,7 +255,7 @@ void qgpio_conn_close(struct qgpio_conn *conn)
     conn->fd = -1;
     free(conn->in);
     conn->in = NULL;
-    conn->in_len = conn->in_cap = 0;
+    conn->in_start = conn->in_len = conn->in_cap = 0;
     qgpio_msg_list_clear(&conn->events);
 }
 
@@ -296,7 +320,8 @@ static int error_code_errno(const char *code)
         /* The guest drives it: in use, as a kernel-held line is. */
         { "is-output", EBUSY },
         { "no-such-line", EINVAL },
-        { "not-present", ENXIO },
+        /* No pin: reserved, as lines the kernel holds are. */
+        { "not-present", EBUSY },
         { "bad-request", EINVAL },
         { "unknown-command", ENOSYS },
         { "unsupported", EPROTONOSUPPORT },
@@ -313,15 +338,16 @@ static int error_code_errno(const char *code)
 
 static int reply_error(const struct qgpio_msg *msg)
 {
+    /* err @TAG CODE MESSAGE, or err CODE MESSAGE (see msg.c) */
+    size_t code = msg->argc > 1 && msg->argv[1][0] == '@' ? 2 : 1;
     char *text = NULL;
     size_t len = 0;
     int err;
 
-    /* err @TAG CODE message words... */
-    for (size_t i = 3; i < msg->argc; i++) {
-        qgpio_append(&text, &len, "%s%s", i > 3 ? " " : "", msg->argv[i]);
+    if (msg->argc > code + 1) {
+        qgpio_append(&text, &len, "%s", msg->argv[code + 1]);
     }
-    err = error_code_errno(msg->argc > 2 ? msg->argv[2] : "");
+    err = error_code_errno(msg->argc > code ? msg->argv[code] : "");
     qgpio_fail(err, "%s", text ? text : "the server refused the request");
     free(text);
     return -1;
@@ -350,6 +376,21 @@ int qgpio_conn_recv(struct qgpio_conn *conn, struct qgpio_reply *reply)
             /* Help text: for people, not for programs. */
             qgpio_msg_clear(&msg);
             continue;
+        }
+        /*
+         * Errors about a request's framing (too long, NUL byte) carry no
+         * tag: they still answer the oldest request.
+         */
+        if (!strcmp(kind, "err") && msg.argc > 1 && msg.argv[1][0] != '@') {
+            int err;
+
+            conn->pending--;
+            reply_error(&msg);
+            err = errno;
+            qgpio_msg_clear(&msg);
+            qgpio_reply_clear(reply);
+            errno = err;
+            return -1;
         }
         if (msg.argc < 2 || strcmp(msg.argv[1], tag)) {
             qgpio_msg_clear(&msg);
@@ -430,7 +471,8 @@ int qgpio_conn_wait_event(struct qgpio_conn *conn, int64_t timeout_ns)
 {
     /* An absolute deadline in the past makes conn_fill() only look. */
     int64_t deadline = timeout_ns < 0 ? -1 :
-                       now_ms() + (timeout_ns + 999999) / 1000000;
+                       now_ms() + timeout_ns / 1000000 +
+                       (timeout_ns % 1000000 != 0);
 
     for (;;) {
         int ret;
@@ -446,6 +488,37 @@ int qgpio_conn_wait_event(struct qgpio_conn *conn, int64_t timeout_ns)
             return -1;
         }
         if (ret == 0 && deadline >= 0 && now_ms() >= deadline) {
+            return 0;
+        }
+    }
+}
+
+int qgpio_conn_wait_deliverable(struct qgpio_conn *conn, int64_t timeout_ns,
+                                bool (*deliverable)(void *opaque,
+                                                    struct qgpio_msg *msg),
+                                void *opaque)
+{
+    int64_t deadline = timeout_ns < 0 ? -1 : qgpio_now_ns() + timeout_ns;
+
+    for (;;) {
+        int64_t left = deadline < 0 ? -1 : deadline - qgpio_now_ns();
+        int ret = qgpio_conn_wait_event(conn, left < 0 && deadline >= 0 ? 0
+                                                                      : left);
+
+        if (ret <= 0) {
+            return ret;
+        }
+        while (qgpio_msg_list_count(&conn->events)) {
+            struct qgpio_msg msg;
+
+            if (deliverable(opaque,
+                            &conn->events.msgs[conn->events.head])) {
+                return 1;
+            }
+            qgpio_msg_list_shift(&conn->events, &msg);
+            qgpio_msg_clear(&msg);
+        }
+        if (deadline >= 0 && qgpio_now_ns() >= deadline) {
             return 0;
         }
     }

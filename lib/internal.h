@@ -65,8 +65,9 @@ void qgpio_msg_list_clear(struct qgpio_msg_list *list);
  */
 struct qgpio_conn {
     int fd;
+    /* Received bytes: in[in_start] to in[in_len - 1] are not parsed. */
     char *in;
-    size_t in_len, in_cap;
+    size_t in_start, in_len, in_cap;
     struct qgpio_msg_list events;
     /* Requests sent whose final reply has not been read. */
     unsigned int pending;
@@ -96,6 +97,16 @@ void qgpio_reply_clear(struct qgpio_reply *reply);
 int qgpio_conn_poll(struct qgpio_conn *conn);
 /* 1 when an event is queued, 0 on timeout (ns, negative: forever). */
 int qgpio_conn_wait_event(struct qgpio_conn *conn, int64_t timeout_ns);
+/*
+ * Wait for an event that @deliverable accepts, dropping the others
+ * (after passing them to @deliverable, which may account for them).
+ */
+int qgpio_conn_wait_deliverable(struct qgpio_conn *conn, int64_t timeout_ns,
+                                bool (*deliverable)(void *opaque,
+                                                    struct qgpio_msg *msg),
+                                void *opaque);
+/* CLOCK_MONOTONIC, in ns. */
+int64_t qgpio_now_ns(void);
 
 /* Growable strings */
 void qgpio_append(char **out, size_t *len, const char *fmt, ...)

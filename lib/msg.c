@@ -134,6 +134,34 @@ static bool take_word(char **p, char **q)
     return true;
 }
 
+/*
+ * "err [@TAG] CODE MESSAGE": the message is free text, which may hold
+ * quotes (a consumer's name, say), so it is one word, as it is.
+ */
+static int parse_error(struct qgpio_msg *msg)
+{
+    char *p = msg->buf;
+    bool tagged;
+
+    for (int word = 0; word < 3 && *p; word++) {
+        msg->argv[msg->argc++] = p;
+        tagged = *p == '@';
+        p += strcspn(p, " \t");
+        if (*p) {
+            *p++ = '\0';
+        }
+        p += strspn(p, " \t");
+        /* The words are err, @TAG if any, and CODE. */
+        if (word == 1 && !tagged) {
+            break;
+        }
+    }
+    if (*p) {
+        msg->argv[msg->argc++] = p;
+    }
+    return 0;
+}
+
 int qgpio_msg_parse(const char *line, struct qgpio_msg *msg)
 {
     size_t cap = 8;
@@ -144,6 +172,9 @@ int qgpio_msg_parse(const char *line, struct qgpio_msg *msg)
     msg->argv = malloc(cap * sizeof(*msg->argv));
     if (!msg->buf || !msg->argv) {
         abort();
+    }
+    if (!strncmp(line, "err ", 4)) {
+        return parse_error(msg);
     }
     p = q = msg->buf;
     for (;;) {

@@ -495,10 +495,30 @@ int qgpio_line_request_reconfigure_lines(struct qgpio_line_request *request,
 
 /* Edge events */
 
+static bool edge_from_msg(struct qgpio_line_request *request,
+                          const struct qgpio_msg *msg,
+                          struct qgpio_edge_event *ev);
+
+/* An edge of ours is delivered; an overflow notice is counted. */
+static bool edge_deliverable(void *opaque, struct qgpio_msg *msg)
+{
+    struct qgpio_line_request *request = opaque;
+    struct qgpio_edge_event ev;
+    uint64_t lost;
+
+    if (msg->argc > 1 && !strcmp(msg->argv[1], "overflow") &&
+        qgpio_msg_get_u64(msg, "lost", &lost)) {
+        request->lost += lost;
+        return false;
+    }
+    return edge_from_msg(request, msg, &ev);
+}
+
 int qgpio_line_request_wait_edge_events(struct qgpio_line_request *request,
                                         int64_t timeout_ns)
 {
-    return qgpio_conn_wait_event(&request->conn, timeout_ns);
+    return qgpio_conn_wait_deliverable(&request->conn, timeout_ns,
+                                       edge_deliverable, request);
 }
 
 static bool edge_from_msg(struct qgpio_line_request *request,
@@ -540,30 +560,20 @@ int qgpio_line_request_read_edge_events(struct qgpio_line_request *request,
                                                : buffer->capacity;
 
     buffer->num = 0;
-    while (!buffer->num) {
+    if (qgpio_line_request_wait_edge_events(request, -1) < 0) {
+        return -1;
+    }
+    /* Take whatever else is already there in the same read. */
+    qgpio_conn_poll(&request->conn);
+    while (buffer->num < max && qgpio_msg_list_count(events)) {
         struct qgpio_msg msg;
-        uint64_t lost;
 
-        if (!qgpio_msg_list_count(events)) {
-            if (qgpio_conn_wait_event(&request->conn, -1) < 0) {
-                return -1;
-            }
-            /* Take whatever else is already there in the same read. */
-            qgpio_conn_poll(&request->conn);
+        if (edge_deliverable(request, &events->msgs[events->head])) {
+            edge_from_msg(request, &events->msgs[events->head],
+                          &buffer->events[buffer->num++]);
         }
-        while (buffer->num < max && qgpio_msg_list_shift(events, &msg)) {
-            if (msg.argc > 1 && !strcmp(msg.argv[1], "overflow") &&
-                qgpio_msg_get_u64(&msg, "lost", &lost)) {
-                request->lost += lost;
-            } else if (edge_from_msg(request, &msg,
-                                     &buffer->events[buffer->num])) {
-                buffer->num++;
-            }
-            qgpio_msg_clear(&msg);
-        }
-        if (!max) {
-            break;
-        }
+        qgpio_msg_list_shift(events, &msg);
+        qgpio_msg_clear(&msg);
     }
     return buffer->num;
 }

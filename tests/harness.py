@@ -182,6 +182,75 @@ class Qemu:
         shutil.rmtree(self.qtest_dir, ignore_errors=True)
 
 
+class Guest:
+    """qemu-system-arm -M ast2600-evb booting the Debian guest of
+    guest/build-guest.sh, its shell driven over the serial console.
+
+    gpiodevs maps a gpiodev id to (controller QOM path, socket path).
+    Commands run one at a time; each ends with a marker line carrying
+    its exit status, which is what the harness waits for.
+    """
+
+    def __init__(self, binary, guest_dir, gpiodevs, timeout=120):
+        self.listeners = {}
+        args = [binary, "-M", "ast2600-evb", "-display", "none",
+                "-monitor", "none", "-serial", "stdio", "-no-reboot",
+                "-kernel", os.path.join(guest_dir, "vmlinuz"),
+                "-dtb", os.path.join(guest_dir, "ast2600-evb.dtb"),
+                "-initrd", os.path.join(guest_dir, "initrd.gz"),
+                "-append", "console=ttyS4,115200 quiet qgpio.batch"]
+        for gid, (device, path) in gpiodevs.items():
+            s = listen_unix(path)
+            self.listeners[gid] = s
+            args += ["-gpiodev", f"socket,id={gid},device={device},"
+                     f"addr.type=fd,addr.str={s.fileno()}"]
+        fds = [s.fileno() for s in self.listeners.values()]
+        self.proc = subprocess.Popen(args, pass_fds=fds,
+                                     stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT,
+                                     start_new_session=True,
+                                     preexec_fn=die_with_parent)
+        self.console = LineReader(self.proc.stdout.fileno(), "guest console",
+                                  timeout)
+        self.transcript = []
+        self.count = 0
+        self.wait_for("qgpio-guest: batch")
+
+    def line(self):
+        line = self.console.line().replace("\r", "")
+        self.transcript.append(line)
+        return line
+
+    def wait_for(self, text):
+        while text not in self.line():
+            pass
+
+    def send(self, command):
+        """Start a command without waiting for it."""
+        self.proc.stdin.write(command.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def run(self, command):
+        """Run a command in the guest: (exit status, output lines)."""
+        self.count += 1
+        marker = f"@@done-{self.count}-"
+        self.send(f"{command}; echo {marker}$?")
+        out = []
+        while True:
+            line = self.line()
+            if line.startswith(marker):
+                return int(line[len(marker):]), out
+            out.append(line)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        for s in self.listeners.values():
+            s.close()
+
+
 class Tap:
     """Minimal TAP output: each check is a test; failures do not stop."""
 

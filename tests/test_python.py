@@ -7,7 +7,9 @@ import asyncio
 import errno
 import os
 import shutil
+import signal
 import subprocess
+import threading
 import sys
 import tempfile
 
@@ -56,6 +58,14 @@ def test_sync(qg, qt, sock_dir):
 
         out = LineSettings(direction=Direction.OUTPUT,
                            output_value=Value.ACTIVE)
+        with chip.request_lines({"gpioD7": out}, consumer='say "cheese"'):
+            try:
+                chip.request_lines({"gpioD7": out})
+                tap.check(False, "busy")
+            except ServerError as e:
+                tap.check(e.errno == errno.EBUSY and
+                          str(e).endswith('named say "cheese"'),
+                          "an error naming a consumer with quotes", str(e))
         with chip.request_lines({("gpioD0", "gpioD1"): out},
                                 consumer="py-test") as req:
             tap.check(bit(qt, 24) and bit(qt, 25),
@@ -164,10 +174,31 @@ def test_server_gone(binary, sock_dir):
     path = os.path.join(sock_dir, "gone.sock")
     qemu = Qemu(binary, sock_dir, {"gone": (AST2600_GPIO, path)})
     try:
-        with Chip(path, timeout=10) as chip:
+        with Chip(path, timeout=0.3) as chip:
             req = chip.request_lines({"gpioA0": LineSettings(
                 direction=Direction.INPUT)})
-            qemu.kill()
+            # A QEMU that stops answering: the call times out, and the
+            # connection, whose next reply would be the late one, is
+            # unusable from then on.
+            os.kill(qemu.proc.pid, signal.SIGSTOP)
+            try:
+                req.get_value("gpioA0")
+                tap.check(False, "a stopped server times out")
+            except TimeoutError:
+                tap.check(True, "a stopped server times out")
+            os.kill(qemu.proc.pid, signal.SIGCONT)
+            try:
+                req.get_value("gpioA0")
+                tap.check(False, "after a timeout the request is broken")
+            except ConnectionError:
+                tap.check(True, "after a timeout the request is broken")
+            req = chip.request_lines({"gpioA0": LineSettings(
+                direction=Direction.INPUT)})
+            # Killed while a request waits for its reply.
+            os.kill(qemu.proc.pid, signal.SIGSTOP)
+            req._conn.timeout = 30
+            killer = threading.Timer(0.2, qemu.kill)
+            killer.start()
             try:
                 req.get_value("gpioA0")
                 tap.check(False, "a dead server raises")
@@ -175,6 +206,7 @@ def test_server_gone(binary, sock_dir):
                 tap.check(not isinstance(e, TimeoutError),
                           "a request to a dead server fails at once: "
                           f"{type(e).__name__}")
+            killer.join()
             req.release()
     finally:
         qemu.stop()

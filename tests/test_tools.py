@@ -235,6 +235,12 @@ def test_set():
     holder.kill()
     rc, out, err = run("set", "-t", "0", "gpioD3=0")
     tap.check(rc == 0, "once the holder is gone the line is free")
+    holder = Bg("set", "--banner", "-C", 'say "cheese"', "gpioD3=1")
+    holder.line()
+    rc, out, err = run("set", "-t", "0", "gpioD3=0")
+    tap.check(rc == 1 and err.rstrip().endswith("Device or resource busy"),
+              "busy, even when the holder's name has quotes", err)
+    holder.kill()
 
     QT.set_bit(GPIO_DIRECTION, B + 3, True)
     rc, out, err = run("set", "-t", "0", "gpioB3=1")
@@ -256,7 +262,8 @@ def test_set():
 
 def test_set_interactive():
     script = ("get\nset gpioD4=1\nget gpioD4\ntoggle\nget\nsleep 1ms\n"
-              "sleep\nget gpioQ\nbogus\n\nexit\n")
+              "sleep\nget gpioQ\nbogus\n\nget \"gpioD5\" gpioD4\n"
+              "get gpioQ gpioR\nexit\n")
     rc, out, err = run("set", "-i", "gpioD4=0", "gpioD5=active",
                        stdin=script)
     p = "gpioset> "
@@ -266,7 +273,9 @@ def test_set_interactive():
                        "a period must be specified\n" + p +
                        "unknown line: 'gpioQ'\n" + p +
                        "unknown command: 'bogus'\nTry the 'help' command\n"
-                       + p + p),
+                       + p + p + '"gpioD5"=inactive "gpioD4"=inactive\n' +
+                       p + "unknown line: 'gpioQ'\nunknown line: 'gpioR'\n" +
+                       p),
            "set -i: gpioset's interactive commands and prompts")
     data = QT.readl(0x1E780000)
     tap.check(not data & (3 << (D + 4)),
@@ -342,6 +351,9 @@ def test_mon():
     rc, out, err = run("mon", "-p", "10ms", "gpioD7")
     tap.check(rc == 1 and "debouncing is not available" in err,
               "mon -p: debouncing is refused, not ignored", err)
+    rc, out, err = run("mon", "-e", "rising", "--vcd", "/dev/null", "gpioD7")
+    tap.check(rc == 1 and "--vcd records both edges" in err,
+              "mon --vcd with -e is refused", err)
     rc, out, err = run("mon", "-e", "up", "gpioD7")
     tap.eq(message(err), ["invalid edges: up"], "mon: bad edges")
     rc, out, err = run("mon", *[f"gpioA{i % 8}" for i in range(65)])

@@ -114,7 +114,7 @@ uint64_t parse_period_or_die(const char *arg)
     return us;
 }
 
-static bool parse_uint(const char *arg, unsigned int *value)
+bool parse_uint(const char *arg, unsigned int *value)
 {
     unsigned long v;
     char *end;
@@ -491,4 +491,24 @@ void print_line_identity(struct chip *c, unsigned int offset, bool with_chip,
     if (name) {
         print_quoted_or_not(name, unquoted);
     }
+}
+
+void check_present(struct line_ref *refs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!refs[i].chip->present[refs[i].offset]) {
+            die("unable to request lines on chip '%s': %s",
+                refs[i].chip->path, strerror(EBUSY));
+        }
+    }
+}
+
+int poll_timeout(uint64_t us)
+{
+    uint64_t ms = (us + 999) / 1000;
+
+    if (!us) {
+        return -1;
+    }
+    return ms > INT_MAX ? INT_MAX : (int)ms;
 }

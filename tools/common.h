@@ -28,7 +28,11 @@ void parse_drive(const char *arg);
 /* A period in microseconds; false if invalid. */
 bool parse_period(const char *arg, uint64_t *us);
 uint64_t parse_period_or_die(const char *arg);
+/* A number as libgpiod's tools take it (and offsets): up to INT_MAX. */
+bool parse_uint(const char *arg, unsigned int *value);
 unsigned int parse_uint_or_die(const char *arg);
+/* poll()'s timeout for a period in microseconds, 0 meaning forever. */
+int poll_timeout(uint64_t us);
 /* A line value word (0/1, inactive/active, off/on, false/true). */
 int parse_value(const char *word);
 void sleep_us(uint64_t us);
@@ -75,6 +79,8 @@ struct resolve_opts {
 void resolve_lines(struct chip **chips, size_t nchips,
                    struct line_ref *refs, size_t n,
                    const struct resolve_opts *opts);
+/* Dies, as libgpiod does for a line the kernel holds, on a gap. */
+void check_present(struct line_ref *refs, size_t n);
 /* Select the chips from -c, or all of them. */
 struct chip **chips_for(const char *chip_id, size_t *n);
 

@@ -124,6 +124,7 @@ int cmd_get(int argc, char **argv)
     }
     chips = chips_for(ropts.chip_id, &nchips);
     resolve_lines(chips, nchips, refs, n, &ropts);
+    check_present(refs, n);
 
     /* One request per chip, with all its lines, read atomically. */
     for (size_t c = 0; c < nchips; c++) {

@@ -146,11 +146,12 @@ int cmd_info(int argc, char **argv)
             bool match = false;
 
             for (size_t i = 0; i < nrefs; i++) {
-                char *end;
-                unsigned long num = strtoul(refs[i].id, &end, 10);
-                bool by_offset = ropts.chip_id && !ropts.by_name &&
-                                 *refs[i].id && !*end && num == o;
-                bool by_name = chips[c]->names[o] &&
+                unsigned int num;
+                /* With -c, an identifier that is an offset is only that. */
+                bool is_offset = ropts.chip_id && !ropts.by_name &&
+                                 parse_uint(refs[i].id, &num) && num < lines;
+                bool by_offset = is_offset && num == o;
+                bool by_name = !is_offset && chips[c]->names[o] &&
                                !strcmp(chips[c]->names[o], refs[i].id);
 
                 /* Without --strict, a name stops at its first line. */

@@ -112,11 +112,12 @@ static void vcd_header(struct mon *m)
         }
         fprintf(m->vcd, "$scope module %s $end\n", m->chips[c]->name);
         for (size_t i = 0; i < m->n; i++) {
-            const char *name = m->chips[c]->names[m->refs[i].offset];
+            const char *name;
 
             if (m->refs[i].chip != m->chips[c]) {
                 continue;
             }
+            name = m->chips[c]->names[m->refs[i].offset];
             vcd_id(id, i);
             if (name) {
                 fprintf(m->vcd, "$var wire 1 %s %s $end\n", id, name);
@@ -299,7 +300,7 @@ static int run(struct mon *m, uint64_t idle_us, unsigned int max_events)
         }
     }
     for (;;) {
-        int timeout = idle_us ? (int)((idle_us + 999) / 1000) : -1;
+        int timeout = poll_timeout(idle_us);
         int ret;
 
         fflush(stdout);
@@ -491,6 +492,9 @@ int cmd_mon(int argc, char **argv)
     }
     m.ts_format = time_format ? time_format :
                   clock_arg && !strcmp(clock_arg, "realtime") ? 'U' : 'S';
+    if (vcd_path && edge != QGPIO_LINE_EDGE_BOTH) {
+        die("--vcd records both edges: it cannot be combined with -e");
+    }
     if (vcd_path && clock != QGPIO_LINE_CLOCK_GUEST) {
         die("--vcd records the machine's virtual time: it cannot be "
             "combined with a host clock (-E realtime, --utc, --localtime)");
@@ -504,6 +508,12 @@ int cmd_mon(int argc, char **argv)
     m.chips = chips_for(ropts.chip_id, &m.nchips);
     m.with_chip = ropts.chip_id != NULL;
     resolve_lines(m.chips, m.nchips, m.refs, m.n, &ropts);
+    check_present(m.refs, m.n);
+    for (size_t i = 1; vcd_path && i < m.n; i++) {
+        if (m.refs[i].chip != m.refs[0].chip) {
+            die("--vcd records the lines of one chip");
+        }
+    }
     if (hte) {
         die("unable to request lines on chip %s: %s", m.refs[0].chip->path,
             strerror(EOPNOTSUPP));

@@ -172,8 +172,7 @@ static int run(struct notify *nt, struct chip **chips, bool *watching,
             }
         }
         if (!ret) {
-            ret = poll(pfds, npfds,
-                       idle_us ? (int)((idle_us + 999) / 1000) : -1);
+            ret = poll(pfds, npfds, poll_timeout(idle_us));
         }
         if (ret < 0 && errno == EINTR) {
             continue;

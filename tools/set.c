@@ -307,32 +307,27 @@ static bool select_lines(struct setter *st, char **words, size_t n,
     return ok;
 }
 
+static void print_value(struct setter *st, size_t i, bool first)
+{
+    printf("%s", first ? "" : " ");
+    print_quoted_or_not(st->refs[i].id, st->unquoted);
+    printf("=%s", st->values[i] ? "active" : "inactive");
+}
+
 static void interactive_get(struct setter *st, char **words, size_t n)
 {
-    bool first = true;
+    long idx[n + 1];
+    bool ok = true;
 
-    if (!n) {
-        for (size_t i = 0; i < st->n; i++) {
-            printf("%s", first ? "" : " ");
-            first = false;
-            print_quoted_or_not(st->refs[i].id, st->unquoted);
-            printf("=%s", st->values[i] ? "active" : "inactive");
-        }
-        putchar('\n');
+    for (size_t i = 0; i < n; i++) {
+        idx[i] = find_id(st, words[i]);
+        ok &= idx[i] >= 0;
+    }
+    if (!ok) {
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (find_id(st, words[i]) < 0) {
-            return;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        /* find_id() unquoted the words in place. */
-        long idx = find_id(st, words[i]);
-
-        printf("%s", i ? " " : "");
-        print_quoted_or_not(st->refs[idx].id, st->unquoted);
-        printf("=%s", st->values[idx] ? "active" : "inactive");
+    for (size_t i = 0; i < (n ? n : st->n); i++) {
+        print_value(st, n ? (size_t)idx[i] : i, i == 0);
     }
     putchar('\n');
 }

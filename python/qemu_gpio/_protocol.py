@@ -90,7 +90,10 @@ def split_words(line: str) -> List[str]:
                 if esc in _ESCAPES:
                     word.append(_ESCAPES[esc])
                 elif esc == "x" and len(line) >= i + 2:
-                    word.append(chr(int(line[i:i + 2], 16)))
+                    try:
+                        word.append(chr(int(line[i:i + 2], 16)))
+                    except ValueError:
+                        raise ProtocolError(f"bad escape in {line!r}") from None
                     i += 2
                 else:
                     raise ProtocolError(f"bad escape in {line!r}")
@@ -108,6 +111,8 @@ class Message:
 
     @classmethod
     def parse(cls, line: str) -> "Message":
+        if line.startswith("err "):
+            return cls._parse_error(line)
         words = split_words(line)
         if not words:
             raise ProtocolError("empty message from server")
@@ -121,6 +126,18 @@ class Message:
             if eq and key and key.replace("-", "").isalnum():
                 msg.fields[key] = value
             msg.words.append(w)
+        return msg
+
+    @classmethod
+    def _parse_error(cls, line: str) -> "Message":
+        """err [@TAG] CODE MESSAGE: the message is free text, kept whole."""
+        rest = line[4:].lstrip(" \t")
+        msg = cls(kind="err")
+        if rest.startswith("@"):
+            msg.tag, _, rest = rest.partition(" ")
+            rest = rest.lstrip(" \t")
+        code, _, text = rest.partition(" ")
+        msg.words = [code, text.lstrip(" \t")]
         return msg
 
     def int(self, key: str) -> int:

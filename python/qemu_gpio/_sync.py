@@ -8,7 +8,7 @@ import select
 import socket
 import time
 from dataclasses import replace
-from typing import Deque, Dict, Iterator, List, Optional, Tuple
+from typing import Callable, Deque, Dict, Iterator, List, Optional, Tuple
 
 from ._protocol import (PROTOCOL_VERSION, Message, ProtocolError,
                         ServerError)
@@ -39,6 +39,9 @@ class Connection:
         self.pending: List[str] = []
         self.next_tag = 0
         self.buf = b""
+        # A reply abandoned (timeout, interrupt) would answer the next
+        # request: after that the connection is unusable.
+        self.broken = False
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             self.sock.connect(path)
@@ -84,7 +87,13 @@ class Connection:
             if not self._fill(deadline) and time.monotonic() >= deadline:
                 raise TimeoutError("the server did not reply in time")
 
+    def _check(self) -> None:
+        if self.broken:
+            raise ConnectionError("the connection to the server is broken "
+                                  "(a reply was not waited for)")
+
     def send(self, request: str) -> None:
+        self._check()
         tag = f"@{self.next_tag}"
         self.next_tag += 1
         self.sock.sendall(f"{tag} {request}\n".encode())
@@ -92,6 +101,16 @@ class Connection:
 
     def recv(self) -> Tuple[List[Message], Message]:
         """The next reply: its "line" messages and its final ok."""
+        self._check()
+        try:
+            return self._recv()
+        except ServerError:
+            raise
+        except BaseException:
+            self.broken = True
+            raise
+
+    def _recv(self) -> Tuple[List[Message], Message]:
         deadline = time.monotonic() + self.timeout
         tag = self.pending[0]
         lines = []
@@ -101,6 +120,10 @@ class Connection:
                 self.events.append(msg)
             elif msg.kind == "#":
                 continue
+            elif msg.kind == "err" and msg.tag is None:
+                # A framing error (too long): it answers the oldest request.
+                self.pending.pop(0)
+                raise ServerError(msg.words[0], msg.words[1])
             elif msg.tag != tag:
                 raise ProtocolError(f"reply {msg.kind} {msg.tag} is out of "
                                     f"step with request {tag}")
@@ -109,8 +132,7 @@ class Connection:
             elif msg.kind in ("ok", "err"):
                 self.pending.pop(0)
                 if msg.kind == "err":
-                    code = msg.words[0] if msg.words else ""
-                    raise ServerError(code, " ".join(msg.words[1:]))
+                    raise ServerError(msg.words[0], msg.words[1])
                 return lines, msg
             else:
                 raise ProtocolError(f"unexpected {msg.kind} from server")
@@ -131,6 +153,22 @@ class Connection:
                 error = error or e
         if error:
             raise error
+
+    def wait_deliverable(self, timeout: Optional[float],
+                         deliverable: Callable[[Message], bool]) -> bool:
+        """Wait for an event that @deliverable accepts, dropping others."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = (None if deadline is None
+                    else max(0.0, deadline - time.monotonic()))
+            if not self.poll_events(left):
+                return False
+            while self.events:
+                if deliverable(self.events[0]):
+                    return True
+                self.events.popleft()
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
 
     def poll_events(self, timeout: Optional[float]) -> bool:
         """Wait up to @timeout seconds (None: forever) for an event."""
@@ -207,7 +245,9 @@ class Chip:
         self._watched.pop(offset, None)
 
     def wait_info_event(self, timeout: Optional[float] = None) -> bool:
-        return self._conn.poll_events(timeout)
+        return self._conn.wait_deliverable(
+            timeout, lambda m: info_event_from(m, dict(self._watched))
+            is not None)
 
     def read_info_event(self, timeout: Optional[float] = None) -> InfoEvent:
         """The next info event; TimeoutError if none comes in time."""
@@ -308,22 +348,24 @@ class LineRequest:
         self._conn.pipeline(settings_requests(new, False))
         self._settings = new
 
+    def _deliverable(self, msg: Message) -> bool:
+        """An edge of ours; an overflow notice is counted, then dropped."""
+        if msg.words and msg.words[0] == "overflow":
+            self.lost_events += msg.int("lost")
+            return False
+        return edge_event_from(msg, self._settings) is not None
+
     def wait_edge_events(self, timeout: Optional[float] = None) -> bool:
-        return self._conn.poll_events(timeout)
+        return self._conn.wait_deliverable(timeout, self._deliverable)
 
     def read_edge_events(self, max_events: int = 64) -> List[EdgeEvent]:
         """Ready events, waiting for the first if none is ready."""
+        self.wait_edge_events(None)
         events: List[EdgeEvent] = []
-        while not events:
-            self._conn.poll_events(None)
-            while self._conn.events and len(events) < max_events:
-                msg = self._conn.events.popleft()
-                if msg.words and msg.words[0] == "overflow":
-                    self.lost_events += msg.int("lost")
-                    continue
-                ev = edge_event_from(msg, self._settings)
-                if ev is not None:
-                    events.append(ev)
+        while self._conn.events and len(events) < max_events:
+            msg = self._conn.events.popleft()
+            if self._deliverable(msg):
+                events.append(edge_event_from(msg, self._settings))
         return events
 
     def edge_events(self, timeout: Optional[float] = None

@@ -184,6 +184,8 @@ def info_event_from(msg: Message,
                     watched: Dict[int, LineInfo]) -> Optional[InfoEvent]:
     """The info event a message makes, updating the watched line's info."""
     kind = msg.words[0] if msg.words else ""
+    if kind not in ("config", "requested", "released"):
+        return None
     offset = msg.int("offset")
     info = watched.get(offset)
     if info is None:

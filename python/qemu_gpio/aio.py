@@ -32,6 +32,7 @@ class AsyncConnection:
         self.events: Deque[Message] = collections.deque()
         self.pending: List[str] = []
         self.next_tag = 0
+        self.broken = False
 
     @classmethod
     async def open(cls, path: str, timeout: float) -> "AsyncConnection":
@@ -56,6 +57,9 @@ class AsyncConnection:
             pass
 
     async def _message(self, timeout: Optional[float]) -> Message:
+        # wait_for() with no time left gives up even on a buffered line.
+        if timeout is not None:
+            timeout = max(timeout, 0.001)
         line = await asyncio.wait_for(self.reader.readline(), timeout)
         if not line.endswith(b"\n"):
             raise ConnectionResetError("the server closed the connection")
@@ -66,13 +70,31 @@ class AsyncConnection:
         return await self.recv()
 
     async def send(self, request: str) -> None:
+        self._check()
         tag = f"@{self.next_tag}"
         self.next_tag += 1
         self.writer.write(f"{tag} {request}\n".encode())
         self.pending.append(tag)
         await self.writer.drain()
 
+    def _check(self) -> None:
+        if self.broken:
+            raise ConnectionError("the connection to the server is broken "
+                                  "(a reply was not waited for)")
+
     async def recv(self) -> Tuple[List[Message], Message]:
+        """The next reply; a reply abandoned (timeout, cancellation)
+        would answer the next request, so the connection is then broken."""
+        self._check()
+        try:
+            return await self._recv()
+        except ServerError:
+            raise
+        except BaseException:
+            self.broken = True
+            raise
+
+    async def _recv(self) -> Tuple[List[Message], Message]:
         tag = self.pending[0]
         lines = []
         loop = asyncio.get_running_loop()
@@ -86,6 +108,10 @@ class AsyncConnection:
                 self.events.append(msg)
             elif msg.kind == "#":
                 continue
+            elif msg.kind == "err" and msg.tag is None:
+                # A framing error (too long): it answers the oldest request.
+                self.pending.pop(0)
+                raise ServerError(msg.words[0], msg.words[1])
             elif msg.tag != tag:
                 raise ProtocolError(f"reply {msg.kind} {msg.tag} is out of "
                                     f"step with request {tag}")
@@ -94,8 +120,7 @@ class AsyncConnection:
             elif msg.kind in ("ok", "err"):
                 self.pending.pop(0)
                 if msg.kind == "err":
-                    code = msg.words[0] if msg.words else ""
-                    raise ServerError(code, " ".join(msg.words[1:]))
+                    raise ServerError(msg.words[0], msg.words[1])
                 return lines, msg
             else:
                 raise ProtocolError(f"unexpected {msg.kind} from server")
@@ -190,8 +215,11 @@ class AsyncChip:
 
     async def read_info_event(self, timeout: Optional[float] = None
                               ) -> InfoEvent:
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
         while True:
-            if not await self._conn.poll_events(timeout):
+            left = None if deadline is None else deadline - loop.time()
+            if not await self._conn.poll_events(left):
                 raise TimeoutError("no info event in time")
             ev = info_event_from(self._conn.events.popleft(), self._watched)
             if ev is not None:
@@ -283,9 +311,12 @@ class AsyncLineRequest:
     async def read_edge_events(self, timeout: Optional[float] = None
                                ) -> List[EdgeEvent]:
         """Ready events, waiting up to @timeout for the first."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
         events: List[EdgeEvent] = []
         while not events:
-            if not await self._conn.poll_events(timeout):
+            left = None if deadline is None else deadline - loop.time()
+            if not await self._conn.poll_events(left):
                 raise TimeoutError("no edge event in time")
             while self._conn.events:
                 msg = self._conn.events.popleft()
