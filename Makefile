@@ -35,10 +35,11 @@ QTESTS := aspeed_gpio-test gpiodev-aspeed-test qom-test device-introspect-test
 QTEST_TARGETS := $(addprefix tests/qtest/,$(QTESTS))
 
 HOST_BUILD   := $(BUILD)/host
+GUEST_DIR    := $(BUILD)/guest
 
-.PHONY: all deps qemu host check demo run qemu-series checkpatch clean distclean
+.PHONY: all deps qemu host guest check demo run qemu-series checkpatch clean distclean
 
-all: qemu host
+all: qemu host guest
 
 deps:
 	@bash scripts/install-deps.sh
@@ -78,8 +79,12 @@ host: | deps
 	@[ -e $(HOST_BUILD)/build.ninja ] || meson setup $(HOST_BUILD) .
 	ninja -C $(HOST_BUILD)
 
-check: qemu host
-	@bash tests/run-all.sh $(QEMU_BUILD) $(HOST_BUILD)
+# The Debian armhf guest for the end-to-end tests and the demo.
+guest: | deps
+	@bash guest/build-guest.sh $(GUEST_DIR)
+
+check: qemu host guest
+	@bash tests/run-all.sh $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)
 
 demo: qemu
 	@python3 scripts/demo.py $(QEMU_BIN)

@@ -223,8 +223,11 @@ class Guest:
         return line
 
     def wait_for(self, text):
-        while text not in self.line():
-            pass
+        """The next console line that contains @text."""
+        while True:
+            line = self.line()
+            if text in line:
+                return line
 
     def send(self, command):
         """Start a command without waiting for it."""

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Run every test of the project and print "N passed, N failed".
 #
-#   tests/run-all.sh QEMU-BUILD-DIR HOST-BUILD-DIR
+#   tests/run-all.sh QEMU-BUILD-DIR HOST-BUILD-DIR GUEST-DIR
 #
 # Each test program speaks TAP; a program that dies without reporting a
 # failure counts as one failed test.
@@ -10,12 +10,14 @@ set -uo pipefail
 
 qemu_build=$(cd "$1" && pwd)
 host_build=$(cd "$2" && pwd)
+guest_dir=$(cd "$3" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 log_dir=$top/build/test-logs
 mkdir -p "$log_dir"
 export QTEST_QEMU_BINARY=$qemu_build/qemu-system-arm
 export QEMU_GPIODEV_BUILD=$qemu_build
 export QEMU_GPIO_HOST_BUILD=$host_build
+export QEMU_GPIODEV_GUEST=$guest_dir
 # Debian's interpreter, whose packages install-deps.sh provides.
 PYTHON=/usr/bin/python3
 
@@ -59,6 +61,7 @@ export QEMU_GPIO_VALGRIND=1
 run tools 900 "$PYTHON" "$top/tests/test_tools.py"
 unset QEMU_GPIO_VALGRIND
 run python-client 300 "$PYTHON" "$top/tests/test_python.py"
+run guest 600 "$PYTHON" "$top/tests/test_guest.py"
 run socat-two-clients 120 "$PYTHON" "$top/tests/socat_two_clients.py"
 run demo 120 "$PYTHON" "$top/scripts/demo.py" "$qemu_build/qemu-system-arm"
 # Our QEMU changes as a series that applies to the pristine source, and
