@@ -3,8 +3,8 @@
 #
 #   make            install build deps, fetch QEMU, apply our changes, build
 #   make check      build and run every test; ends with "N passed, N failed"
-#   make demo       start QEMU with the ASPEED GPIO served on sockets
-#   make run        the same, interactive
+#   make demo       a Debian guest and host tools play a GPIO scenario
+#   make run        the same guest on this terminal, sockets to play with
 #   make qemu-series  write our QEMU changes as a git format-patch series
 #   make checkpatch   run QEMU's scripts/checkpatch.pl over that series
 #
@@ -86,11 +86,11 @@ guest: | deps
 check: qemu host guest
 	@bash tests/run-all.sh $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)
 
-demo: qemu
-	@python3 scripts/demo.py $(QEMU_BIN)
+demo: qemu host guest
+	@/usr/bin/python3 scripts/demo.py $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)
 
-run: qemu
-	@python3 scripts/demo.py --interactive $(QEMU_BIN)
+run: qemu host guest
+	@/usr/bin/python3 scripts/demo.py --interactive $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)
 
 qemu-series: $(QEMU_PRISTINE)/.fetched
 	bash scripts/qemu-series.sh $(QEMU_PRISTINE) $(SERIES_DIR)

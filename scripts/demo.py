@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""make demo / make run: the AST2600 EVB's GPIO controllers on sockets.
+"""make demo / make run: a Debian guest on the AST2600 EVB, its GPIO
+controllers served on gpiodev sockets, and qemu-gpio on the host.
 
-  demo.py QEMU-BINARY               play a short scenario and check it
-  demo.py --interactive QEMU-BINARY serve the sockets until you quit
+  demo.py QEMU-BUILD HOST-BUILD GUEST-DIR               play the scenario
+  demo.py --interactive QEMU-BUILD HOST-BUILD GUEST-DIR  boot and hand over
 
-Until the Debian guest of the end-to-end work exists, the guest side is
-played by register writes through qtest, exactly as a driver would make
-them.  The scenario exits 0 when every step was observed, and otherwise
-names the step that was not.
+The scenario prints what each side does and sees, and exits 0 when
+every step was observed, or non-zero naming the step that was not.
 """
 
 import argparse
@@ -18,21 +17,45 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
-from harness import (AST2600_GPIO, AST2600_GPIO_1_8V,  # noqa: E402
-                     AST2600_GPIO_1_8V_BASE, AST2600_GPIO_BASE, GPIO_DATA,
-                     GPIO_DIRECTION, GpioClient, Qemu)
+from harness import (AST2600_GPIO, AST2600_GPIO_1_8V, Guest,  # noqa: E402
+                     LineReader)
+
+TIMEOUT = 60.0
 
 
 class StepFailed(Exception):
     pass
 
 
+class Tool:
+    """A qemu-gpio command running on the host, its output shown."""
+
+    def __init__(self, tool, env, *args):
+        print(f"    host$  qemu-gpio {' '.join(args)}", flush=True)
+        self.proc = subprocess.Popen([tool, *args], env=env,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.out = LineReader(self.proc.stdout.fileno(), args[0], TIMEOUT)
+
+    def line(self):
+        line = self.out.line()
+        print(f"    host:  {line}", flush=True)
+        return line
+
+    def wait(self):
+        try:
+            return self.proc.wait(TIMEOUT)
+        finally:
+            self.kill()
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
 def step(number, text):
     print(f"\n[{number}] {text}", flush=True)
-
-
-def show(who, line):
-    print(f"    {who:6} {line}", flush=True)
 
 
 def expect(cond, what):
@@ -40,105 +63,137 @@ def expect(cond, what):
         raise StepFailed(what)
 
 
-def scenario(qemu, paths):
-    gpio = AST2600_GPIO_BASE
-    step(1, "The host connects to the 3.3 V controller and asks what it is")
-    host = GpioClient(paths["gpio0"], name="demo")
-    show("host", f"<- {host.greeting}")
-    chip = host.request("chip")[0]
-    show("host", f"<- {chip}")
-    expect("lines=208" in chip, "the 3.3 V controller reports 208 lines")
-
-    step(2, "The host watches gpioB0 for edges and configuration changes")
-    for req in ("subscribe both gpioB0", "subscribe config gpioB0"):
-        show("host", f"-> {req}")
-        expect(host.request(req) == ["ok"], f"'{req}' is accepted")
-
-    step(3, "The guest makes gpioB0 an output and drives it high, then low")
-    show("guest", "direction register |= bit 8; data register |= bit 8")
-    qemu.qtest.writel(gpio + GPIO_DIRECTION, 1 << 8)
-    qemu.qtest.writel(gpio + GPIO_DATA, 1 << 8)
-    qemu.qtest.writel(gpio + GPIO_DATA, 0)
-    for kind in ("config offset=8 name=gpioB0 direction=output",
-                 "edge offset=8 name=gpioB0 edge=rising",
-                 "edge offset=8 name=gpioB0 edge=falling"):
-        ev = host.event()
-        show("host", f"<- {ev}")
-        expect(ev.startswith(f"event {kind}"), f"the host sees '{kind}'")
-
-    step(4, "The host drives input gpioD0 high; the guest reads it")
-    show("host", "-> set gpioD0=1")
-    expect(host.request("set gpioD0=1") == ["ok"], "the host drives gpioD0")
-    data = qemu.qtest.readl(gpio + GPIO_DATA)
-    show("guest", f"data register = 0x{data:08x}")
-    expect(data & (1 << 24), "the guest reads gpioD0 high")
-
-    step(5, "A second host client finds gpioD0 busy, with its consumer")
-    other = GpioClient(paths["gpio0"])
-    reply = other.request("set gpioD0=0")[0]
-    show("other", f"<- {reply}")
-    expect(reply.startswith("err busy") and "demo" in reply,
-           "a second client may not drive a line the first one holds")
-    other.close()
-
-    step(6, "The 1.8 V controller is served on its own socket")
-    low = GpioClient(paths["gpio1"], name="demo")
-    info = low.request("info gpio18A0")[0]
-    show("host", f"<- {info}")
-    expect(info.startswith("line offset=0 name=gpio18A0"),
-           "the 1.8 V controller names its first line gpio18A0")
-    low.request("set gpio18A0=1")
-    data = qemu.qtest.readl(AST2600_GPIO_1_8V_BASE + GPIO_DATA)
-    show("guest", f"1.8 V data register = 0x{data:08x}")
-    expect(data & 1, "the guest reads gpio18A0 high")
-    low.close()
-    host.close()
+def guest_run(guest, command):
+    print(f"    guest# {command}", flush=True)
+    status, out = guest.run(command)
+    for line in out:
+        print(f"    guest: {line}", flush=True)
+    return status, out
 
 
-def interactive(binary, rundir, paths):
-    print("QEMU -M ast2600-evb (no guest kernel) serves its GPIO on:")
-    for gid, path in paths.items():
-        print(f"    {gid}: {path}")
-    print(f"\nTry, from another terminal:\n"
-          f"    socat - UNIX-CONNECT:{paths['gpio0']}\n"
-          f"    then: help, chip, info gpioD0, subscribe both, set gpioD0=1\n"
-          f"\nThe QEMU monitor is below; 'xp /1wx 0x1e780000' shows the\n"
-          f"data register of gpioA0-gpioD7 as the guest would read it.\n"
-          f"'quit' ends.\n", flush=True)
-    args = [binary, "-M", "ast2600-evb", "-display", "none",
-            "-serial", "none", "-monitor", "stdio", "-S"]
-    for gid, path in paths.items():
-        device = AST2600_GPIO if gid == "gpio0" else AST2600_GPIO_1_8V
+def scenario(guest, tool, env):
+    step(1, "The host lists the machine's GPIO chips")
+    det = Tool(tool, env, "detect")
+    lines = [det.line(), det.line()]
+    det.wait()
+    expect(lines[0].startswith("gpio0 [ASPEED AST2600 GPIO 3.3V] (208"),
+           "qemu-gpio detect lists the 3.3 V controller")
+    expect(lines[1].startswith("gpio1 [ASPEED AST2600 GPIO 1.8V] (36"),
+           "qemu-gpio detect lists the 1.8 V controller")
+
+    step(2, "The guest lights an LED on gpioB0; the host watches it")
+    mon = Tool(tool, env, "mon", "--banner", "-n", "2", "gpioB0")
+    mon.line()
+    guest_run(guest, "gpioset gpiochip0 8=1")
+    guest_run(guest, "gpioset gpiochip0 8=0")
+    got = [mon.line(), mon.line()]
+    expect([x.split("\t")[1:] for x in got] ==
+           [["rising", '"gpioB0"'], ["falling", '"gpioB0"']],
+           "qemu-gpio mon reports the guest's rising and falling edges "
+           "on gpioB0")
+    mon.wait()
+
+    step(3, "The host presses a button on gpioD0; the guest's gpiomon "
+            "sees it")
+    # notify ends when the guest's gpiomon has set up its interrupt.
+    ready = Tool(tool, env, "notify", "-n", "1", "-e", "reconfigured",
+                 "gpioD0")
+    print("    guest# gpiomon --num-events=1 --rising-edge gpiochip0 24",
+          flush=True)
+    guest.send("gpiomon --num-events=1 --rising-edge gpiochip0 24; "
+               "echo @@mon-$?")
+    ready.line()
+    ready.wait()
+    press = Tool(tool, env, "set", "-t", "0", "gpioD0=1")
+    press.wait()
+    line = guest.wait_for("RISING EDGE offset: 24")
+    print(f"    guest: {line}", flush=True)
+    guest.wait_for("@@mon-0")
+    status, out = guest_run(guest, "gpioget gpiochip0 24")
+    expect(out == ["1"], "the guest reads the host's level on gpioD0")
+
+    step(4, "The guest turns gpioB2 into an output; the host is told")
+    notify = Tool(tool, env, "notify", "-n", "1", "-F", "%E %l %a",
+                  "gpioB2")
+    guest_run(guest, "gpioset gpiochip0 10=1")
+    line = notify.line()
+    notify.wait()
+    expect(line == "reconfigured gpioB2 output",
+           "qemu-gpio notify reports gpioB2 reconfigured as an output")
+
+    step(5, "The 1.8 V controller is served too")
+    info = Tool(tool, env, "info", "-c", "gpio1", "gpio18A0")
+    line = info.line()
+    info.wait()
+    expect(line.startswith('gpio1 0\t"gpio18A0"'),
+           "qemu-gpio info shows gpio18A0 on the 1.8 V controller")
+
+
+def interactive(binary, guest_dir, tool, sock_dir):
+    print(f"""Booting the Debian guest on an AST2600 EVB; its GPIO controllers
+are served on:
+
+    {sock_dir}/gpio0.sock   (3.3 V, 208 lines, guest's gpiochip0)
+    {sock_dir}/gpio1.sock   (1.8 V, 36 lines, guest's gpiochip1)
+
+From a second terminal, try:
+
+    export QEMU_GPIO_DIR={sock_dir}
+    {tool} info gpioD0
+    {tool} mon gpioB0            # then, in the guest: gpioset gpiochip0 8=1
+    {tool} set gpioD0=1          # then, in the guest: gpioget gpiochip0 24
+
+The guest's shell is below (gpiodetect, gpioinfo, gpioset, gpioget,
+gpiomon).  Ctrl-A X quits QEMU.
+""", flush=True)
+    args = [binary, "-M", "ast2600-evb", "-nographic", "-no-reboot",
+            "-kernel", os.path.join(guest_dir, "vmlinuz"),
+            "-dtb", os.path.join(guest_dir, "ast2600-evb.dtb"),
+            "-initrd", os.path.join(guest_dir, "initrd.gz"),
+            "-append", "console=ttyS4,115200 quiet"]
+    for gid, device in (("gpio0", AST2600_GPIO),
+                        ("gpio1", AST2600_GPIO_1_8V)):
         args += ["-gpiodev", f"socket,id={gid},device={device},"
-                 f"addr.type=unix,addr.path={path}"]
+                 f"addr.type=unix,addr.path={sock_dir}/{gid}.sock"]
     return subprocess.call(args)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--interactive", action="store_true",
-                    help="serve the sockets with the monitor on stdio")
-    ap.add_argument("qemu", help="the qemu-system-arm binary")
+                    help="boot the guest on this terminal instead")
+    ap.add_argument("qemu_build")
+    ap.add_argument("host_build")
+    ap.add_argument("guest_dir")
     args = ap.parse_args()
+    binary = os.path.join(args.qemu_build, "qemu-system-arm")
+    tool = os.path.abspath(os.path.join(args.host_build, "tools",
+                                        "qemu-gpio"))
 
     with tempfile.TemporaryDirectory(prefix="qemu-gpiodev-demo-") as tmp:
-        paths = {"gpio0": os.path.join(tmp, "gpio0.sock"),
-                 "gpio1": os.path.join(tmp, "gpio1.sock")}
         if args.interactive:
-            return interactive(args.qemu, tmp, paths)
-        qemu = Qemu(args.qemu, tmp,
-                    {"gpio0": (AST2600_GPIO, paths["gpio0"]),
-                     "gpio1": (AST2600_GPIO_1_8V, paths["gpio1"])})
+            return interactive(binary, args.guest_dir, tool, tmp)
+        env = dict(os.environ, QEMU_GPIO_DIR=tmp)
+        print("Booting the Debian guest (Linux with gpio-aspeed, libgpiod's "
+              "tools) on an AST2600 EVB...", flush=True)
+        guest = None
         try:
-            scenario(qemu, paths)
+            guest = Guest(binary, args.guest_dir, {
+                "gpio0": (AST2600_GPIO, os.path.join(tmp, "gpio0.sock")),
+                "gpio1": (AST2600_GPIO_1_8V,
+                          os.path.join(tmp, "gpio1.sock"))})
+            scenario(guest, tool, env)
         except StepFailed as e:
             print(f"\ndemo: FAILED: {e}", file=sys.stderr)
             return 1
-        except (TimeoutError, EOFError, RuntimeError, OSError) as e:
-            print(f"\ndemo: FAILED: {e}", file=sys.stderr)
+        except (TimeoutError, EOFError, RuntimeError, OSError,
+                subprocess.TimeoutExpired) as e:
+            print(f"\ndemo: FAILED: {type(e).__name__}: {e}",
+                  file=sys.stderr)
             return 1
         finally:
-            qemu.stop()
+            if guest:
+                guest.stop()
     print("\ndemo: every step was observed")
     return 0
 

@@ -63,7 +63,7 @@ unset QEMU_GPIO_VALGRIND
 run python-client 300 "$PYTHON" "$top/tests/test_python.py"
 run guest 600 "$PYTHON" "$top/tests/test_guest.py"
 run socat-two-clients 120 "$PYTHON" "$top/tests/socat_two_clients.py"
-run demo 120 "$PYTHON" "$top/scripts/demo.py" "$qemu_build/qemu-system-arm"
+run demo 300 "$PYTHON" "$top/scripts/demo.py" "$qemu_build" "$host_build" "$guest_dir"
 # Our QEMU changes as a series that applies to the pristine source, and
 # free of errors by QEMU's own checkpatch.pl.
 run checkpatch 300 make -C "$top" --no-print-directory checkpatch
