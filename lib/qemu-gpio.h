@@ -24,8 +24,12 @@
  * timeout; every other call that talks to the server waits for its
  * reply, which QEMU's main loop gives promptly, bounded by a timeout
  * (QGPIO_REPLY_TIMEOUT_MS, or $QEMU_GPIO_TIMEOUT_MS) after which it
- * fails with ETIMEDOUT.  Each chip and each line request has a file
- * descriptor for poll(2)/epoll(7).
+ * fails with ETIMEDOUT, and the object must be closed.  Each chip and
+ * each line request has a file descriptor for poll(2)/epoll(7).
+ *
+ * Events are converted when they are read, with the settings then in
+ * force: events still unread when a request is reconfigured are
+ * reported with the new settings.
  *
  * Threads: an object may be used by one thread at a time; different
  * objects may be used from different threads.  The message of
@@ -132,6 +136,11 @@ QGPIO_API bool qgpio_is_chip(const char *path);
 QGPIO_API struct qgpio_chip *qgpio_chip_open(const char *chip);
 QGPIO_API void qgpio_chip_close(struct qgpio_chip *chip);
 QGPIO_API const char *qgpio_chip_get_path(struct qgpio_chip *chip);
+/*
+ * The chip's socket, for poll(2): readable when QEMU sent something.
+ * The library may already hold events it read while waiting for a
+ * reply, so call qgpio_chip_wait_info_event(chip, 0) before polling.
+ */
 QGPIO_API int qgpio_chip_get_fd(struct qgpio_chip *chip);
 QGPIO_API struct qgpio_chip_info *qgpio_chip_get_info(struct qgpio_chip *chip);
 QGPIO_API struct qgpio_line_info *
@@ -324,6 +333,7 @@ qgpio_line_request_set_values(struct qgpio_line_request *request,
 QGPIO_API int
 qgpio_line_request_reconfigure_lines(struct qgpio_line_request *request,
                                      struct qgpio_line_config *line_cfg);
+/* As qgpio_chip_get_fd(): call wait_edge_events(request, 0) first. */
 QGPIO_API int qgpio_line_request_get_fd(struct qgpio_line_request *request);
 /* 1 if an edge event is ready, 0 on timeout; a negative timeout waits. */
 QGPIO_API int

@@ -481,7 +481,18 @@ int qgpio_line_request_reconfigure_lines(struct qgpio_line_request *request,
             line_cfg->settings[i];
     }
     settings_requests(request, false, &requests, &n);
-    ret = run_pipelined(&request->conn, requests, n);
+    /*
+     * Driving the new outputs is what can be refused (busy lines):
+     * done first and alone, a refusal leaves everything as it was.
+     */
+    if (n && !strncmp(requests[0], "set ", 4)) {
+        ret = run_pipelined(&request->conn, requests, 1);
+        if (ret == 0) {
+            ret = run_pipelined(&request->conn, requests + 1, n - 1);
+        }
+    } else {
+        ret = run_pipelined(&request->conn, requests, n);
+    }
     free_requests(requests, n);
     if (ret < 0) {
         int err = errno;

@@ -174,9 +174,10 @@ def test_server_gone(binary, sock_dir):
     path = os.path.join(sock_dir, "gone.sock")
     qemu = Qemu(binary, sock_dir, {"gone": (AST2600_GPIO, path)})
     try:
-        with Chip(path, timeout=0.3) as chip:
+        with Chip(path) as chip:
             req = chip.request_lines({"gpioA0": LineSettings(
                 direction=Direction.INPUT)})
+            req._conn.timeout = 0.3
             # A QEMU that stops answering: the call times out, and the
             # connection, whose next reply would be the late one, is
             # unusable from then on.

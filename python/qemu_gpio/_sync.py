@@ -345,7 +345,13 @@ class LineRequest:
         new = {o: LineSettings() for o in self._settings}
         for line, s in flatten_config(config):
             new[self._offset(line)] = s
-        self._conn.pipeline(settings_requests(new, False))
+        reqs = settings_requests(new, False)
+        # Driving the new outputs can be refused: first and alone, so
+        # that a refusal changes nothing.
+        if reqs and reqs[0].startswith("set "):
+            self._conn.pipeline(reqs[:1])
+            reqs = reqs[1:]
+        self._conn.pipeline(reqs)
         self._settings = new
 
     def _deliverable(self, msg: Message) -> bool:

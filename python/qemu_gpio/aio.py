@@ -305,7 +305,13 @@ class AsyncLineRequest:
         new = {o: LineSettings() for o in self._settings}
         for line, s in flatten_config(config):
             new[await self._offset(line)] = s
-        await self._conn.pipeline(settings_requests(new, False))
+        reqs = settings_requests(new, False)
+        # Driving the new outputs can be refused: first and alone, so
+        # that a refusal changes nothing.
+        if reqs and reqs[0].startswith("set "):
+            await self._conn.pipeline(reqs[:1])
+            reqs = reqs[1:]
+        await self._conn.pipeline(reqs)
         self._settings = new
 
     async def read_edge_events(self, timeout: Optional[float] = None

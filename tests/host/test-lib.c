@@ -373,6 +373,31 @@ static void test_reconfigure(struct qgpio_chip *chip)
           errno == EINVAL, "reconfiguring a line not requested is EINVAL");
     qgpio_line_request_release(req);
 
+    /* A refused reconfiguration changes nothing: edges still come. */
+    {
+        struct qgpio_line_request *holder;
+        struct qgpio_edge_event_buffer *buf = qgpio_edge_event_buffer_new(4);
+
+        holder = request(chip, 29, "holder", QGPIO_LINE_DIRECTION_OUTPUT,
+                         QGPIO_LINE_EDGE_NONE, QGPIO_LINE_VALUE_INACTIVE);
+        req = request(chip, 29, NULL, QGPIO_LINE_DIRECTION_INPUT,
+                      QGPIO_LINE_EDGE_BOTH, QGPIO_LINE_VALUE_INACTIVE);
+        qgpio_line_config_reset(lc);
+        qgpio_line_settings_reset(s);
+        qgpio_line_settings_set_direction(s, QGPIO_LINE_DIRECTION_OUTPUT);
+        qgpio_line_config_add_line_settings(lc, &offsets[0], 1, s);
+        errno = 0;
+        check(req && qgpio_line_request_reconfigure_lines(req, lc) < 0 &&
+              errno == EBUSY, "reconfiguring onto a held line is EBUSY");
+        qgpio_line_request_set_value(holder, 29, QGPIO_LINE_VALUE_ACTIVE);
+        check(qgpio_line_request_read_edge_events(req, buf, 4) == 1,
+              "and the request still has its edges");
+        qgpio_line_request_release(holder);
+        qgpio_line_request_release(req);
+        qgpio_edge_event_buffer_free(buf);
+        qgpio_line_settings_reset(s);
+    }
+
     /* Two lines at once, atomically. */
     qgpio_line_config_reset(lc);
     qgpio_line_settings_set_direction(s, QGPIO_LINE_DIRECTION_OUTPUT);
