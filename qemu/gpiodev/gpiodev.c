@@ -12,9 +12,11 @@
 #include "qemu/id.h"
 #include "qemu/option.h"
 #include "qemu/timer.h"
+#include "qapi/util.h"
 #include "system/system.h"
 #include "qapi/error.h"
 #include "qapi/qobject-input-visitor.h"
+#include "qapi/qapi-commands-gpiodev.h"
 #include "qapi/qapi-visit-gpiodev.h"
 #include "gpiodev/gpiodev.h"
 #include "trace.h"
@@ -523,6 +525,94 @@ void gpiodev_create_from_cmdline(void)
         qapi_free_GpiodevOptions(e->opts);
         g_free(e);
     }
+}
+
+/* QMP */
+
+void qmp_gpiodev_add(GpiodevOptions *opts, Error **errp)
+{
+    gpiodev_new(opts, errp);
+}
+
+void qmp_gpiodev_del(const char *id, Error **errp)
+{
+    Gpiodev *gd = gpiodev_find(id);
+
+    if (!gd) {
+        error_setg(errp, "gpiodev '%s' not found", id);
+        return;
+    }
+    trace_gpiodev_del(id);
+    object_unparent(OBJECT(gd));
+}
+
+static int gpiodev_query_one(Object *obj, void *opaque)
+{
+    GpiodevInfoList ***tail = opaque;
+    Gpiodev *gd = GPIODEV(obj);
+    GpiodevInfo *info = g_new0(GpiodevInfo, 1);
+    GpiodevClientInfoList **clients = &info->clients;
+    GpiodevClient *c;
+
+    info->id = g_strdup(gd->id);
+    info->type = qapi_enum_parse(&GpiodevBackendType_lookup,
+                                 object_get_typename(obj) +
+                                 strlen(TYPE_GPIODEV "-"), 0, &error_abort);
+    info->device = object_get_canonical_path(gd->controller);
+    info->device_type = g_strdup(object_get_typename(gd->controller));
+    info->lines = gd->nlines;
+    QTAILQ_FOREACH(c, &gd->clients, next) {
+        GpiodevClientInfo *ci = g_new0(GpiodevClientInfo, 1);
+
+        ci->consumer = g_strdup(c->consumer ? c->consumer : "");
+        QAPI_LIST_APPEND(clients, ci);
+    }
+    if (GPIODEV_GET_CLASS(gd)->query) {
+        GPIODEV_GET_CLASS(gd)->query(gd, info);
+    }
+    QAPI_LIST_APPEND(*tail, info);
+    return 0;
+}
+
+GpiodevInfoList *qmp_query_gpiodevs(Error **errp)
+{
+    GpiodevInfoList *list = NULL, **tail = &list;
+
+    object_child_foreach(gpiodev_container(), gpiodev_query_one, &tail);
+    return list;
+}
+
+static int gpio_controller_query_one(Object *obj, void *opaque)
+{
+    GpioControllerInfoList ***tail = opaque;
+    GpioControllerInfo *info;
+    GpioControllerClass *gcc;
+    GpioController *gc;
+    Gpiodev *gd;
+
+    if (!object_dynamic_cast(obj, TYPE_GPIO_CONTROLLER)) {
+        return 0;
+    }
+    gc = GPIO_CONTROLLER(obj);
+    gcc = GPIO_CONTROLLER_GET_CLASS(obj);
+    gd = gcc->get_frontend(gc)->gpiodev;
+    info = g_new0(GpioControllerInfo, 1);
+    info->path = object_get_canonical_path(obj);
+    info->type = g_strdup(object_get_typename(obj));
+    info->label = g_strdup(gcc->get_label(gc));
+    info->lines = gcc->get_nlines(gc);
+    info->gpiodev = gd ? g_strdup(gd->id) : NULL;
+    QAPI_LIST_APPEND(*tail, info);
+    return 0;
+}
+
+GpioControllerInfoList *qmp_query_gpio_controllers(Error **errp)
+{
+    GpioControllerInfoList *list = NULL, **tail = &list;
+
+    object_child_foreach_recursive(object_get_root(),
+                                   gpio_controller_query_one, &tail);
+    return list;
 }
 
 static const TypeInfo gpiodev_types[] = {

@@ -546,11 +546,19 @@ static void gpiodev_socket_finalize(Object *obj)
     qapi_free_SocketAddress(s->addr);
 }
 
+static void gpiodev_socket_query(Gpiodev *gd, GpiodevInfo *info)
+{
+    GpiodevSocket *s = GPIODEV_SOCKET(gd);
+
+    info->addr = QAPI_CLONE(SocketAddress, s->addr);
+}
+
 static void gpiodev_socket_class_init(ObjectClass *oc, void *data)
 {
     GpiodevClass *gc = GPIODEV_CLASS(oc);
 
     gc->open = gpiodev_socket_open;
+    gc->query = gpiodev_socket_query;
 }
 
 static const TypeInfo gpiodev_socket_info = {

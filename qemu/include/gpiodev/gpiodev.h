@@ -92,6 +92,8 @@ struct GpiodevClass {
 
     /* Start serving; the controller is already bound. */
     bool (*open)(Gpiodev *gd, GpiodevOptions *opts, Error **errp);
+    /* Fill in the backend's part of query-gpiodevs. */
+    void (*query)(Gpiodev *gd, GpiodevInfo *info);
 };
 
 /* Create, bind and open a gpiodev, and add it to /gpiodevs. */

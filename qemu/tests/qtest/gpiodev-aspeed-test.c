@@ -13,6 +13,8 @@
 #include <poll.h>
 #include "libqtest.h"
 #include "qapi/error.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
 
 #define AST2600_GPIO_BASE       0x1E780000
 #define AST2600_GPIO_1_8V_BASE  0x1E780800
@@ -237,6 +239,13 @@ static void guest_set_output(Fixture *f, int bit, bool output)
 
     dir = output ? dir | BIT(bit) : dir & ~BIT(bit);
     guest_write(f, GPIO_ABCD_DIRECTION, dir);
+}
+
+static void guest_set_output_qts(QTestState *qts, int bit)
+{
+    uint32_t addr = AST2600_GPIO_BASE + GPIO_ABCD_DIRECTION;
+
+    qtest_writel(qts, addr, qtest_readl(qts, addr) | BIT(bit));
 }
 
 static void guest_drive(Fixture *f, int bit, bool level)
@@ -920,6 +929,135 @@ static void test_pipelined_big_replies(void)
     fixture_stop(&f);
 }
 
+/* The error message of a QMP reply, freeing it; NULL on success. */
+static char *qmp_error_desc(QDict *rsp)
+{
+    char *desc = NULL;
+
+    if (qdict_haskey(rsp, "error")) {
+        desc = g_strdup(qdict_get_str(qdict_get_qdict(rsp, "error"),
+                                      "desc"));
+    }
+    qobject_unref(rsp);
+    return desc;
+}
+
+static QDict *qmp_gpiodev_add(QTestState *qts, const char *id,
+                              const char *device, const char *path)
+{
+    return qtest_qmp(qts, "{'execute': 'gpiodev-add', 'arguments': "
+                     "{'type': 'socket', 'id': %s, 'device': %s, "
+                     "'addr': {'type': 'unix', 'path': %s}}}",
+                     id, device, path);
+}
+
+/*
+ * QMP: list the controllers, attach a gpiodev at run time, list it with
+ * its client, refuse bad requests changing nothing, and detach it with
+ * a client connected and the guest at work.
+ */
+static void test_qmp_hotplug(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("gpiodev-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "hot.sock", NULL);
+    g_autofree char *path2 = g_build_filename(dir, "hot2.sock", NULL);
+    g_autofree char *desc = NULL;
+    QTestState *qts = qtest_init("-machine ast2600-evb");
+    QDict *rsp, *entry;
+    QList *list;
+    Client *c;
+    char *reply;
+
+    rsp = qtest_qmp(qts, "{'execute': 'query-gpio-controllers'}");
+    list = qdict_get_qlist(rsp, "return");
+    g_assert_cmpint(qlist_size(list), ==, 2);
+    for (const QListEntry *e = qlist_first(list); e; e = qlist_next(e)) {
+        entry = qobject_to(QDict, qlist_entry_obj(e));
+        g_assert_false(qdict_haskey(entry, "gpiodev"));
+        if (!strcmp(qdict_get_str(entry, "path"), "/machine/soc/gpio")) {
+            g_assert_cmpstr(qdict_get_str(entry, "type"), ==,
+                            "aspeed.gpio-ast2600");
+            g_assert_cmpint(qdict_get_int(entry, "lines"), ==, 208);
+        } else {
+            g_assert_cmpstr(qdict_get_str(entry, "path"), ==,
+                            "/machine/soc/gpio_1_8v");
+            g_assert_cmpint(qdict_get_int(entry, "lines"), ==, 36);
+        }
+    }
+    qobject_unref(rsp);
+
+    g_assert_null(qmp_error_desc(qmp_gpiodev_add(qts, "hot", "gpio",
+                                                 path)));
+    c = client_open(path, "rig");
+    client_ok(c, "set gpioD0=1");
+    g_assert_cmphex(qtest_readl(qts, AST2600_GPIO_BASE) & BIT(24), ==,
+                    BIT(24));
+
+    rsp = qtest_qmp(qts, "{'execute': 'query-gpiodevs'}");
+    list = qdict_get_qlist(rsp, "return");
+    g_assert_cmpint(qlist_size(list), ==, 1);
+    entry = qobject_to(QDict, qlist_peek(list));
+    g_assert_cmpstr(qdict_get_str(entry, "id"), ==, "hot");
+    g_assert_cmpstr(qdict_get_str(entry, "type"), ==, "socket");
+    g_assert_cmpstr(qdict_get_str(entry, "device"), ==, "/machine/soc/gpio");
+    g_assert_cmpint(qdict_get_int(entry, "lines"), ==, 208);
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(entry, "addr"), "path"),
+                    ==, path);
+    g_assert_cmpstr(qdict_get_str(qobject_to(QDict, qlist_peek(
+                        qdict_get_qlist(entry, "clients"))), "consumer"),
+                    ==, "rig");
+    qobject_unref(rsp);
+
+    /* Refused, and nothing changes. */
+    desc = qmp_error_desc(qmp_gpiodev_add(qts, "again", "gpio", path2));
+    g_assert_cmpstr(desc, ==, "GPIO controller 'gpio' already has "
+                    "gpiodev 'hot'");
+    g_clear_pointer(&desc, g_free);
+    desc = qmp_error_desc(qmp_gpiodev_add(qts, "hot", "gpio_1_8v", path2));
+    g_assert_cmpstr(desc, ==, "gpiodev 'hot' already exists");
+    g_clear_pointer(&desc, g_free);
+    desc = qmp_error_desc(qmp_gpiodev_add(qts, "x", "/machine/nope",
+                                          path2));
+    g_assert_cmpstr(desc, ==, "GPIO controller '/machine/nope' not found");
+    g_clear_pointer(&desc, g_free);
+    desc = qmp_error_desc(qtest_qmp(qts, "{'execute': 'gpiodev-del', "
+                                    "'arguments': {'id': 'nope'}}"));
+    g_assert_cmpstr(desc, ==, "gpiodev 'nope' not found");
+    g_clear_pointer(&desc, g_free);
+    g_assert_false(g_file_test(path2, G_FILE_TEST_EXISTS));
+    reply = client_request(c, "get gpioD0");
+    g_assert_cmpstr(reply, ==, "ok gpioD0=1");
+    g_free(reply);
+
+    /* Detached with a client connected, while the guest works. */
+    guest_set_output_qts(qts, 8);
+    qtest_writel(qts, AST2600_GPIO_BASE, BIT(8) | BIT(24));
+    g_assert_null(qmp_error_desc(qtest_qmp(qts, "{'execute': "
+                                           "'gpiodev-del', 'arguments': "
+                                           "{'id': 'hot'}}")));
+    g_assert_null(client_read_line(c));
+    client_close(c);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    qtest_writel(qts, AST2600_GPIO_BASE, BIT(24));
+    g_assert_cmphex(qtest_readl(qts, AST2600_GPIO_BASE) & (BIT(8) | BIT(24)),
+                    ==, BIT(24));
+    rsp = qtest_qmp(qts, "{'execute': 'query-gpiodevs'}");
+    g_assert_cmpint(qlist_size(qdict_get_qlist(rsp, "return")), ==, 0);
+    qobject_unref(rsp);
+
+    /* And attached again. */
+    g_assert_null(qmp_error_desc(qmp_gpiodev_add(qts, "hot", "gpio",
+                                                 path)));
+    c = client_open(path, NULL);
+    reply = client_request(c, "get gpioB0 gpioD0");
+    g_assert_cmpstr(reply, ==, "ok gpioB0=0 gpioD0=1");
+    g_free(reply);
+    client_close(c);
+
+    qtest_quit(qts);
+    rmdir(dir);
+}
+
 /* Run QEMU with @args appended; return its exit status and stderr. */
 static int run_qemu(const char *args, char **err)
 {
@@ -1117,6 +1255,7 @@ int main(int argc, char **argv)
                    test_pipelined_big_replies);
     qtest_add_func("/gpiodev/aspeed/models", test_models);
     qtest_add_func("/gpiodev/help", test_help);
+    qtest_add_func("/gpiodev/qmp-hotplug", test_qmp_hotplug);
     qtest_add_func("/gpiodev/startup-errors", test_startup_errors);
     qtest_add_func("/gpiodev/stale-socket", test_stale_socket);
     qtest_add_func("/gpiodev/client-mode", test_client_mode);
