@@ -345,7 +345,7 @@ bool gpiodev_client_holds(GpiodevClient *client, unsigned offset)
 
 /* Binding and lifetime */
 
-static Object *gpiodev_resolve_controller(const char *path, Error **errp)
+Object *gpiodev_resolve_controller(const char *path, Error **errp)
 {
     bool ambiguous = false;
     Object *obj = object_resolve_path(path, &ambiguous);
@@ -469,6 +469,7 @@ static void gpiodev_finalize(Object *obj)
 {
     Gpiodev *gd = GPIODEV(obj);
 
+    gpiodev_qmp_cleanup(gd);
     /* The backend's finalizer, which ran first, removed its clients. */
     assert(QTAILQ_EMPTY(&gd->clients));
     if (gd->controller) {

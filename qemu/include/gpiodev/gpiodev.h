@@ -85,6 +85,8 @@ struct Gpiodev {
     GpiodevLine *lines;
     uint64_t seqno;
     QTAILQ_HEAD(, GpiodevClient) clients;
+    /* The QMP monitor's client, once a QMP command has used it. */
+    GpiodevClient *qmp;
 };
 
 struct GpiodevClass {
@@ -99,6 +101,10 @@ struct GpiodevClass {
 /* Create, bind and open a gpiodev, and add it to /gpiodevs. */
 Gpiodev *gpiodev_new(GpiodevOptions *opts, Error **errp);
 Gpiodev *gpiodev_find(const char *id);
+/* The GPIO controller at @path (absolute or unambiguous partial). */
+Object *gpiodev_resolve_controller(const char *path, Error **errp);
+/* Release what QMP holds on @gd and forget its watches. */
+void gpiodev_qmp_cleanup(Gpiodev *gd);
 
 /* -gpiodev: parse now, create once the machine's devices exist. */
 void gpiodev_parse_option(const char *optarg);

@@ -986,6 +986,11 @@ static void test_qmp_hotplug(void)
     }
     qobject_unref(rsp);
 
+    desc = qmp_error_desc(qtest_qmp(qts, "{'execute': 'query-gpio-lines', "
+                                    "'arguments': {'device': 'gpio'}}"));
+    g_assert_cmpstr(desc, ==, "GPIO controller 'gpio' has no gpiodev");
+    g_clear_pointer(&desc, g_free);
+
     g_assert_null(qmp_error_desc(qmp_gpiodev_add(qts, "hot", "gpio",
                                                  path)));
     c = client_open(path, "rig");
@@ -1056,6 +1061,156 @@ static void test_qmp_hotplug(void)
 
     qtest_quit(qts);
     rmdir(dir);
+}
+
+static QDict *qmp_line(QTestState *qts, const char *cmd, const char *line)
+{
+    return qtest_qmp(qts, "{'execute': %s, 'arguments': "
+                     "{'gpiodev': 'g0', 'line': %s}}", cmd, line);
+}
+
+static QDict *qmp_set(QTestState *qts, const char *line, bool level)
+{
+    return qtest_qmp(qts, "{'execute': 'gpio-set', 'arguments': "
+                     "{'gpiodev': 'g0', 'line': %s, 'level': %i}}",
+                     line, level);
+}
+
+static bool qmp_get(QTestState *qts, const char *line)
+{
+    QDict *rsp = qmp_line(qts, "gpio-get", line);
+    bool level = qdict_get_bool(qdict_get_qdict(rsp, "return"), "level");
+
+    qobject_unref(rsp);
+    return level;
+}
+
+/*
+ * The next GPIO_LINE_CHANGED, checked; it must be there.  Under qtest
+ * the virtual clock stands still unless stepped: @guest_ns is known.
+ */
+static void assert_line_changed(QTestState *qts, unsigned offset,
+                                const char *name, bool level,
+                                int64_t guest_ns)
+{
+    QDict *ev = qtest_qmp_eventwait_ref(qts, "GPIO_LINE_CHANGED");
+    QDict *data = qdict_get_qdict(ev, "data");
+
+    g_assert_cmpstr(qdict_get_str(data, "gpiodev"), ==, "g0");
+    g_assert_cmpstr(qdict_get_str(data, "device"), ==, "/machine/soc/gpio");
+    g_assert_cmpint(qdict_get_int(data, "offset"), ==, offset);
+    g_assert_cmpstr(qdict_get_str(data, "name"), ==, name);
+    g_assert_cmpint(qdict_get_bool(data, "level"), ==, level);
+    g_assert_cmpstr(qdict_get_str(data, "edge"), ==,
+                    level ? "rising" : "falling");
+    g_assert_cmpint(qdict_get_int(data, "guest-ns"), ==, guest_ns);
+    qobject_unref(ev);
+}
+
+/* No GPIO_LINE_CHANGED came before the reply to a command. */
+static void assert_no_line_changed(QTestState *qts)
+{
+    qobject_unref(qtest_qmp(qts, "{'execute': 'query-gpiodevs'}"));
+    g_assert_null(qtest_qmp_event_ref(qts, "GPIO_LINE_CHANGED"));
+}
+
+/*
+ * QMP on lines: list them, drive one with the same ownership rules as
+ * socket clients, read, watch with GPIO_LINE_CHANGED, and the event's
+ * per-line rate limit (on the virtual clock, under qtest).
+ */
+static void test_qmp_lines(void)
+{
+    g_autofree char *desc = NULL;
+    QDict *rsp, *entry;
+    QList *list;
+    Fixture f;
+    Client *c;
+    char *reply;
+
+    fixture_start(&f, NULL);
+    rsp = qtest_qmp(f.qts, "{'execute': 'query-gpio-lines', "
+                    "'arguments': {'gpiodev': 'g0'}}");
+    list = qdict_get_qlist(rsp, "return");
+    g_assert_cmpint(qlist_size(list), ==, 208);
+    for (int i = 0; i < 24; i++) {
+        qobject_unref(qlist_pop(list));
+    }
+    entry = qobject_to(QDict, qlist_peek(list));
+    g_assert_cmpint(qdict_get_int(entry, "offset"), ==, 24);
+    g_assert_cmpstr(qdict_get_str(entry, "name"), ==, "gpioD0");
+    g_assert_cmpstr(qdict_get_str(entry, "direction"), ==, "input");
+    g_assert_false(qdict_get_bool(entry, "level"));
+    g_assert_false(qdict_haskey(entry, "consumer"));
+    qobject_unref(rsp);
+    rsp = qtest_qmp(f.qts, "{'execute': 'query-gpio-lines', "
+                    "'arguments': {'device': 'gpio_1_8v'}}");
+    g_assert_cmpint(qlist_size(qdict_get_qlist(rsp, "return")), ==, 36);
+    qobject_unref(rsp);
+    desc = qmp_error_desc(qtest_qmp(f.qts, "{'execute': "
+                                    "'query-gpio-lines'}"));
+    g_assert_cmpstr(desc, ==, "give either 'gpiodev' or 'device'");
+    g_clear_pointer(&desc, g_free);
+    desc = qmp_error_desc(qmp_line(f.qts, "gpio-get", "gpioQQ"));
+    g_assert_cmpstr(desc, ==, "gpiodev 'g0' has no line named 'gpioQQ'");
+    g_clear_pointer(&desc, g_free);
+    desc = qmp_error_desc(qmp_line(f.qts, "gpio-get", "208"));
+    g_assert_cmpstr(desc, ==, "gpiodev 'g0' has no line 208 (it has 208)");
+    g_clear_pointer(&desc, g_free);
+
+    /* QMP drives a line: busy for a socket client, and the reverse. */
+    g_assert_null(qmp_error_desc(qmp_set(f.qts, "gpioD0", true)));
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & BIT(24), ==,
+                    BIT(24));
+    c = client_open(f.path, "rig");
+    reply = client_request(c, "set gpioD0=0");
+    g_assert_cmpstr(reply, ==, "err busy line 24 (gpioD0): another client "
+                    "drives this line named qmp");
+    g_free(reply);
+    client_ok(c, "set gpioD1=1");
+    desc = qmp_error_desc(qmp_set(f.qts, "gpioD1", false));
+    g_assert_cmpstr(desc, ==, "line 25 (gpioD1) of gpiodev 'g0': another "
+                    "client drives this line named rig");
+    g_clear_pointer(&desc, g_free);
+    g_assert_true(qmp_get(f.qts, "gpioD1"));
+    g_assert_true(qmp_get(f.qts, "24"));
+    g_assert_null(qmp_error_desc(qmp_line(f.qts, "gpio-release",
+                                          "gpioD0")));
+    client_ok(c, "set gpioD0=0");
+    guest_set_output(&f, 9, true);
+    desc = qmp_error_desc(qmp_set(f.qts, "gpioB1", true));
+    g_assert_cmpstr(desc, ==, "line 9 (gpioB1) of gpiodev 'g0': the guest "
+                    "drives this line as an output");
+    g_clear_pointer(&desc, g_free);
+
+    /* Watched: the first change is sent at once... */
+    g_assert_null(qmp_error_desc(qmp_line(f.qts, "gpio-watch", "gpioB0")));
+    guest_set_output(&f, 8, true);
+    guest_drive(&f, 8, true);
+    assert_line_changed(f.qts, 8, "gpioB0", true, 0);
+    /* ...those within 100 ms merge into one, with the last level... */
+    for (int i = 0; i < 49; i++) {
+        guest_drive(&f, 8, i & 1);
+    }
+    assert_no_line_changed(f.qts);
+    /* ...while another line is not held back by this one. */
+    g_assert_null(qmp_error_desc(qmp_line(f.qts, "gpio-watch", "gpioB1")));
+    guest_drive(&f, 9, true);
+    assert_line_changed(f.qts, 9, "gpioB1", true, 0);
+    qtest_clock_step(f.qts, 100 * 1000 * 1000);
+    assert_line_changed(f.qts, 8, "gpioB0", false, 0);
+    assert_no_line_changed(f.qts);
+
+    /* Unwatched: nothing more. */
+    g_assert_null(qmp_error_desc(qmp_line(f.qts, "gpio-unwatch",
+                                          "gpioB0")));
+    qtest_clock_step(f.qts, 200 * 1000 * 1000);
+    guest_drive(&f, 8, true);
+    qtest_clock_step(f.qts, 200 * 1000 * 1000);
+    assert_no_line_changed(f.qts);
+
+    client_close(c);
+    fixture_stop(&f);
 }
 
 /* Run QEMU with @args appended; return its exit status and stderr. */
@@ -1256,6 +1411,7 @@ int main(int argc, char **argv)
     qtest_add_func("/gpiodev/aspeed/models", test_models);
     qtest_add_func("/gpiodev/help", test_help);
     qtest_add_func("/gpiodev/qmp-hotplug", test_qmp_hotplug);
+    qtest_add_func("/gpiodev/aspeed/qmp-lines", test_qmp_lines);
     qtest_add_func("/gpiodev/startup-errors", test_startup_errors);
     qtest_add_func("/gpiodev/stale-socket", test_stale_socket);
     qtest_add_func("/gpiodev/client-mode", test_client_mode);
