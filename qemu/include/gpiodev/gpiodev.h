@@ -106,6 +106,12 @@ Object *gpiodev_resolve_controller(const char *path, Error **errp);
 /* Release what QMP holds on @gd and forget its watches. */
 void gpiodev_qmp_cleanup(Gpiodev *gd);
 
+/* HMP commands (hmp-commands.hx, hmp-commands-info.hx) */
+void hmp_info_gpiodevs(Monitor *mon, const QDict *qdict);
+void hmp_info_gpio_lines(Monitor *mon, const QDict *qdict);
+void hmp_gpio_get(Monitor *mon, const QDict *qdict);
+void hmp_gpio_set(Monitor *mon, const QDict *qdict);
+
 /* -gpiodev: parse now, create once the machine's devices exist. */
 void gpiodev_parse_option(const char *optarg);
 void gpiodev_create_from_cmdline(void);

@@ -1213,6 +1213,47 @@ static void test_qmp_lines(void)
     fixture_stop(&f);
 }
 
+/* The human monitor's commands for gpiodevs. */
+static void test_hmp(void)
+{
+    g_autofree char *info = NULL;
+    g_autofree char *expect = NULL;
+    Fixture f;
+    char *out;
+
+    fixture_start(&f, NULL);
+    out = qtest_hmp(f.qts, "gpio_set g0 gpioD2 1");
+    g_assert_cmpstr(out, ==, "");
+    g_free(out);
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & BIT(26), ==,
+                    BIT(26));
+    out = qtest_hmp(f.qts, "gpio_get g0 26");
+    g_assert_cmpstr(out, ==, "1\r\n");
+    g_free(out);
+
+    info = qtest_hmp(f.qts, "info gpiodevs");
+    expect = g_strdup_printf("g0: socket on /machine/soc/gpio "
+                             "(aspeed.gpio-ast2600, 208 lines), socket %s",
+                             f.path);
+    g_assert(strstr(info, expect));
+    g_assert(strstr(info, "g1: socket on /machine/soc/gpio_1_8v"));
+    out = qtest_hmp(f.qts, "info gpio-lines g0");
+    g_assert(strstr(out, " 26 gpioD2     input  1 irq=none driven by qmp"));
+    g_assert(strstr(out, " 27 gpioD3     input  0 irq=none\r\n"));
+    g_free(out);
+
+    out = qtest_hmp(f.qts, "gpio_set g0 gpioQQ 1");
+    g_assert(strstr(out, "gpiodev 'g0' has no line named 'gpioQQ'"));
+    g_free(out);
+    out = qtest_hmp(f.qts, "gpio_set g0 gpioD2 2");
+    g_assert_cmpstr(out, ==, "level must be 0 or 1\r\n");
+    g_free(out);
+    out = qtest_hmp(f.qts, "info gpio-lines nope");
+    g_assert(strstr(out, "gpiodev 'nope' not found"));
+    g_free(out);
+    fixture_stop(&f);
+}
+
 /* Run QEMU with @args appended; return its exit status and stderr. */
 static int run_qemu(const char *args, char **err)
 {
@@ -1412,6 +1453,7 @@ int main(int argc, char **argv)
     qtest_add_func("/gpiodev/help", test_help);
     qtest_add_func("/gpiodev/qmp-hotplug", test_qmp_hotplug);
     qtest_add_func("/gpiodev/aspeed/qmp-lines", test_qmp_lines);
+    qtest_add_func("/gpiodev/aspeed/hmp", test_hmp);
     qtest_add_func("/gpiodev/startup-errors", test_startup_errors);
     qtest_add_func("/gpiodev/stale-socket", test_stale_socket);
     qtest_add_func("/gpiodev/client-mode", test_client_mode);
