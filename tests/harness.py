@@ -191,7 +191,8 @@ class Guest:
     its exit status, which is what the harness waits for.
     """
 
-    def __init__(self, binary, guest_dir, gpiodevs, timeout=120):
+    def __init__(self, binary, guest_dir, gpiodevs, timeout=120,
+                 qmp_path=None):
         self.listeners = {}
         args = [binary, "-M", "ast2600-evb", "-display", "none",
                 "-monitor", "none", "-serial", "stdio", "-no-reboot",
@@ -204,6 +205,10 @@ class Guest:
             self.listeners[gid] = s
             args += ["-gpiodev", f"socket,id={gid},device={device},"
                      f"addr.type=fd,addr.str={s.fileno()}"]
+        if qmp_path:
+            s = self.listeners["qmp"] = listen_unix(qmp_path, 1)
+            args += ["-chardev", f"socket,id=qmp,fd={s.fileno()},server=on,"
+                     "wait=off", "-mon", "chardev=qmp,mode=control"]
         fds = [s.fileno() for s in self.listeners.values()]
         self.proc = subprocess.Popen(args, pass_fds=fds,
                                      stdin=subprocess.PIPE,

@@ -18,6 +18,8 @@ export QTEST_QEMU_BINARY=$qemu_build/qemu-system-arm
 export QEMU_GPIODEV_BUILD=$qemu_build
 export QEMU_GPIO_HOST_BUILD=$host_build
 export QEMU_GPIODEV_GUEST=$guest_dir
+# QEMU's source tree, for its python/ (qemu.qmp).
+export QEMU_GPIODEV_SRC=$top/build/qemu-src
 # Debian's interpreter, whose packages install-deps.sh provides.
 PYTHON=/usr/bin/python3
 
@@ -62,6 +64,7 @@ run tools 900 "$PYTHON" "$top/tests/test_tools.py"
 unset QEMU_GPIO_VALGRIND
 run python-client 300 "$PYTHON" "$top/tests/test_python.py"
 run guest 600 "$PYTHON" "$top/tests/test_guest.py"
+run qmp 300 "$PYTHON" "$top/tests/test_qmp.py"
 run socat-two-clients 120 "$PYTHON" "$top/tests/socat_two_clients.py"
 run demo 300 "$PYTHON" "$top/scripts/demo.py" "$qemu_build" "$host_build" "$guest_dir"
 # Our QEMU changes as a series that applies to the pristine source, and
