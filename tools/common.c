@@ -512,3 +512,37 @@ int poll_timeout(uint64_t us)
     }
     return ms > INT_MAX ? INT_MAX : (int)ms;
 }
+
+void print_format(const char *format, bool (*spec)(char c, void *opaque),
+                  void *opaque)
+{
+    for (const char *p = format; *p; p++) {
+        if (*p != '%' || !p[1]) {
+            putchar(*p);
+            continue;
+        }
+        p++;
+        if (*p == '%') {
+            putchar('%');
+        } else if (!spec(*p, opaque)) {
+            printf("%%%c", *p);
+        }
+    }
+    putchar('\n');
+}
+
+bool print_line_spec(char c, struct chip *chip, unsigned int offset)
+{
+    switch (c) {
+    case 'o':
+        printf("%u", offset);
+        return true;
+    case 'l':
+        printf("%s", chip->names[offset] ? chip->names[offset] : "unnamed");
+        return true;
+    case 'c':
+        printf("%s", chip->name);
+        return true;
+    }
+    return false;
+}

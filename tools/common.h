@@ -86,6 +86,15 @@ struct chip **chips_for(const char *chip_id, size_t *n);
 
 /* Output */
 void print_quoted_or_not(const char *s, bool unquoted);
+/*
+ * Print @format as -F does, then a newline: %% is a percent sign, and
+ * @spec prints the value of any other specifier it knows, returning
+ * false for the ones it does not, which are printed as they are.
+ */
+void print_format(const char *format, bool (*spec)(char c, void *opaque),
+                  void *opaque);
+/* The specifiers mon and notify share: %o %l %c. */
+bool print_line_spec(char c, struct chip *chip, unsigned int offset);
 /* %S / %U / %L formats of a nanosecond timestamp. */
 void print_timestamp(uint64_t ns, char format);
 void print_banner(const char *verb, char **ids, size_t n);

@@ -155,48 +155,32 @@ static void vcd_change(struct mon *m, size_t i, uint64_t ns, bool value)
     fprintf(m->vcd, "%d%s\n", value, id);
 }
 
-static void print_format(struct mon *m, struct chip *c,
-                         struct qgpio_edge_event *ev)
-{
-    unsigned int offset = qgpio_edge_event_get_line_offset(ev);
-    bool rising = qgpio_edge_event_get_event_type(ev) ==
-                  QGPIO_EDGE_EVENT_RISING_EDGE;
-    uint64_t ts = qgpio_edge_event_get_timestamp_ns(ev);
+struct edge_spec {
+    struct chip *chip;
+    struct qgpio_edge_event *ev;
+};
 
-    for (const char *p = m->format; *p; p++) {
-        if (*p != '%' || !p[1]) {
-            putchar(*p);
-            continue;
-        }
-        switch (*++p) {
-        case 'o':
-            printf("%u", offset);
-            break;
-        case 'l':
-            printf("%s", c->names[offset] ? c->names[offset] : "unnamed");
-            break;
-        case 'c':
-            printf("%s", c->name);
-            break;
-        case 'e':
-            printf("%d", rising ? 1 : 2);
-            break;
-        case 'E':
-            printf("%s", rising ? "rising" : "falling");
-            break;
-        case 'S':
-        case 'U':
-        case 'L':
-            print_timestamp(ts, *p);
-            break;
-        case '%':
-            putchar('%');
-            break;
-        default:
-            printf("%%%c", *p);
-        }
+static bool print_edge_spec(char c, void *opaque)
+{
+    struct edge_spec *e = opaque;
+    unsigned int offset = qgpio_edge_event_get_line_offset(e->ev);
+    bool rising = qgpio_edge_event_get_event_type(e->ev) ==
+                  QGPIO_EDGE_EVENT_RISING_EDGE;
+
+    switch (c) {
+    case 'e':
+        printf("%d", rising ? 1 : 2);
+        return true;
+    case 'E':
+        printf("%s", rising ? "rising" : "falling");
+        return true;
+    case 'S':
+    case 'U':
+    case 'L':
+        print_timestamp(qgpio_edge_event_get_timestamp_ns(e->ev), c);
+        return true;
     }
-    putchar('\n');
+    return print_line_spec(c, e->chip, offset);
 }
 
 static void handle_event(struct mon *m, struct chip *c,
@@ -218,7 +202,8 @@ static void handle_event(struct mon *m, struct chip *c,
         return;
     }
     if (m->format) {
-        print_format(m, c, ev);
+        print_format(m->format, print_edge_spec,
+                     &(struct edge_spec) { .chip = c, .ev = ev });
         return;
     }
     print_timestamp(qgpio_edge_event_get_timestamp_ns(ev), m->ts_format);

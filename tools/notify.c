@@ -80,13 +80,49 @@ __attribute__((noreturn)) static void usage(void)
     exit(EXIT_SUCCESS);
 }
 
+struct info_spec {
+    struct notify *nt;
+    struct chip *chip;
+    struct qgpio_info_event *ev;
+};
+
+static bool print_info_spec(char c, void *opaque)
+{
+    struct info_spec *i = opaque;
+    struct qgpio_line_info *li = qgpio_info_event_get_line_info(i->ev);
+    enum qgpio_info_event_type type = qgpio_info_event_get_event_type(i->ev);
+    const char *consumer = qgpio_line_info_get_consumer(li);
+
+    switch (c) {
+    case 'e':
+        printf("%d", type);
+        return true;
+    case 'E':
+        printf("%s", event_names[type]);
+        return true;
+    case 'a':
+        print_line_attributes(li, i->nt->unquoted);
+        return true;
+    case 'C':
+        printf("%s", consumer ? consumer : "unused");
+        return true;
+    case 'S':
+        print_timestamp(qgpio_info_event_get_timestamp_ns(i->ev), 'S');
+        return true;
+    case 'U':
+    case 'L':
+        print_timestamp(qgpio_info_event_get_realtime_ns(i->ev), c);
+        return true;
+    }
+    return print_line_spec(c, i->chip, qgpio_line_info_get_offset(li));
+}
+
 static void print_event(struct notify *nt, struct chip *c,
                         struct qgpio_info_event *ev)
 {
     struct qgpio_line_info *li = qgpio_info_event_get_line_info(ev);
     enum qgpio_info_event_type type = qgpio_info_event_get_event_type(ev);
     unsigned int offset = qgpio_line_info_get_offset(li);
-    const char *consumer = qgpio_line_info_get_consumer(li);
 
     if (!nt->format) {
         if (nt->ts_format) {
@@ -100,48 +136,9 @@ static void print_event(struct notify *nt, struct chip *c,
         putchar('\n');
         return;
     }
-    for (const char *p = nt->format; *p; p++) {
-        if (*p != '%' || !p[1]) {
-            putchar(*p);
-            continue;
-        }
-        switch (*++p) {
-        case 'o':
-            printf("%u", offset);
-            break;
-        case 'l':
-            printf("%s", c->names[offset] ? c->names[offset] : "unnamed");
-            break;
-        case 'c':
-            printf("%s", c->name);
-            break;
-        case 'e':
-            printf("%d", type);
-            break;
-        case 'E':
-            printf("%s", event_names[type]);
-            break;
-        case 'a':
-            print_line_attributes(li, nt->unquoted);
-            break;
-        case 'C':
-            printf("%s", consumer ? consumer : "unused");
-            break;
-        case 'S':
-            print_timestamp(qgpio_info_event_get_timestamp_ns(ev), 'S');
-            break;
-        case 'U':
-        case 'L':
-            print_timestamp(qgpio_info_event_get_realtime_ns(ev), *p);
-            break;
-        case '%':
-            putchar('%');
-            break;
-        default:
-            printf("%%%c", *p);
-        }
-    }
-    putchar('\n');
+    print_format(nt->format, print_info_spec, &(struct info_spec) {
+        .nt = nt, .chip = c, .ev = ev,
+    });
 }
 
 static int run(struct notify *nt, struct chip **chips, bool *watching,

@@ -145,3 +145,33 @@ class Message:
             return int(self.fields[key])
         except (KeyError, ValueError) as e:
             raise ProtocolError(f"no number {key}= in {self.kind}") from e
+
+
+class ReplyCollector:
+    """The messages of the reply to the request tagged @tag, fed one at
+    a time as they arrive; events met on the way go to @events."""
+
+    def __init__(self, tag: str, events):
+        self.tag = tag
+        self.events = events
+        self.lines: List[Message] = []
+
+    def feed(self, msg: Message) -> Optional[Message]:
+        """The final "ok" once it came; ServerError for an "err"."""
+        if msg.kind == "event":
+            self.events.append(msg)
+            return None
+        if msg.kind == "#":
+            return None
+        # A framing error (too long) has no tag: it answers this request.
+        if msg.kind == "err" and (msg.tag is None or msg.tag == self.tag):
+            raise ServerError(msg.words[0], msg.words[1])
+        if msg.tag != self.tag:
+            raise ProtocolError(f"reply {msg.kind} {msg.tag} is out of "
+                                f"step with request {self.tag}")
+        if msg.kind == "line":
+            self.lines.append(msg)
+            return None
+        if msg.kind == "ok":
+            return msg
+        raise ProtocolError(f"unexpected {msg.kind} from server")

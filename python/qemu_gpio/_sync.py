@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Callable, Deque, Dict, Iterator, List, Optional, Tuple
 
 from ._protocol import (PROTOCOL_VERSION, Message, ProtocolError,
-                        ServerError)
+                        ReplyCollector, ServerError)
 from ._types import (DEFAULT_TIMEOUT, ChipInfo, Direction, EdgeEvent,
                      InfoEvent,
                      LineConfig, LineId, LineInfo, LineSettings, Value,
@@ -112,30 +112,16 @@ class Connection:
 
     def _recv(self) -> Tuple[List[Message], Message]:
         deadline = time.monotonic() + self.timeout
-        tag = self.pending[0]
-        lines = []
+        reply = ReplyCollector(self.pending[0], self.events)
         while True:
-            msg = self._next_message(deadline)
-            if msg.kind == "event":
-                self.events.append(msg)
-            elif msg.kind == "#":
-                continue
-            elif msg.kind == "err" and msg.tag is None:
-                # A framing error (too long): it answers the oldest request.
+            try:
+                final = reply.feed(self._next_message(deadline))
+            except ServerError:
                 self.pending.pop(0)
-                raise ServerError(msg.words[0], msg.words[1])
-            elif msg.tag != tag:
-                raise ProtocolError(f"reply {msg.kind} {msg.tag} is out of "
-                                    f"step with request {tag}")
-            elif msg.kind == "line":
-                lines.append(msg)
-            elif msg.kind in ("ok", "err"):
+                raise
+            if final:
                 self.pending.pop(0)
-                if msg.kind == "err":
-                    raise ServerError(msg.words[0], msg.words[1])
-                return lines, msg
-            else:
-                raise ProtocolError(f"unexpected {msg.kind} from server")
+                return reply.lines, final
 
     def request(self, request: str) -> Tuple[List[Message], Message]:
         self.send(request)

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import AsyncIterator, Deque, Dict, List, Optional, Tuple
 
 from ._protocol import (PROTOCOL_VERSION, Message, ProtocolError,
-                        ServerError)
+                        ReplyCollector, ServerError)
 from ._sync import connect_error
 from ._types import (DEFAULT_TIMEOUT, ChipInfo, Direction, EdgeEvent,
                      InfoEvent, LineConfig, LineId, LineInfo, LineSettings,
@@ -95,35 +95,22 @@ class AsyncConnection:
             raise
 
     async def _recv(self) -> Tuple[List[Message], Message]:
-        tag = self.pending[0]
-        lines = []
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
+        reply = ReplyCollector(self.pending[0], self.events)
         while True:
             try:
                 msg = await self._message(max(0, deadline - loop.time()))
             except asyncio.TimeoutError:
                 raise TimeoutError("the server did not reply in time") from None
-            if msg.kind == "event":
-                self.events.append(msg)
-            elif msg.kind == "#":
-                continue
-            elif msg.kind == "err" and msg.tag is None:
-                # A framing error (too long): it answers the oldest request.
+            try:
+                final = reply.feed(msg)
+            except ServerError:
                 self.pending.pop(0)
-                raise ServerError(msg.words[0], msg.words[1])
-            elif msg.tag != tag:
-                raise ProtocolError(f"reply {msg.kind} {msg.tag} is out of "
-                                    f"step with request {tag}")
-            elif msg.kind == "line":
-                lines.append(msg)
-            elif msg.kind in ("ok", "err"):
+                raise
+            if final:
                 self.pending.pop(0)
-                if msg.kind == "err":
-                    raise ServerError(msg.words[0], msg.words[1])
-                return lines, msg
-            else:
-                raise ProtocolError(f"unexpected {msg.kind} from server")
+                return reply.lines, final
 
     async def pipeline(self, requests: List[str]) -> None:
         for r in requests:
