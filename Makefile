@@ -5,6 +5,7 @@
 #   make check      build and run every test; ends with "N passed, N failed"
 #   make demo       a Debian guest and host tools play a GPIO scenario
 #   make run        the same guest on this terminal, sockets to play with
+#   make bench      round trips: gpiodev against QMP and a unix socket
 #   make qemu-series  write our QEMU changes as a git format-patch series
 #   make checkpatch   run QEMU's scripts/checkpatch.pl over that series
 #
@@ -37,7 +38,7 @@ QTEST_TARGETS := $(addprefix tests/qtest/,$(QTESTS))
 HOST_BUILD   := $(BUILD)/host
 GUEST_DIR    := $(BUILD)/guest
 
-.PHONY: all deps qemu host guest check demo run qemu-series checkpatch clean distclean
+.PHONY: all deps qemu host guest check bench demo run qemu-series checkpatch clean distclean
 
 all: qemu host guest
 
@@ -85,6 +86,12 @@ guest: | deps
 
 check: qemu host guest
 	@bash tests/run-all.sh $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)
+
+# Measurements, not tests: a table on stdout, build/bench/results.json.
+bench: qemu host
+	@mkdir -p $(BUILD)/bench
+	@QEMU_GPIODEV_BUILD=$(QEMU_BUILD) $(HOST_BUILD)/bench/bench \
+		-o $(BUILD)/bench/results.json
 
 demo: qemu host guest
 	@/usr/bin/python3 scripts/demo.py $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)

@@ -65,6 +65,10 @@ unset QEMU_GPIO_VALGRIND
 run python-client 300 "$PYTHON" "$top/tests/test_python.py"
 run guest 600 "$PYTHON" "$top/tests/test_guest.py"
 run qmp 300 "$PYTHON" "$top/tests/test_qmp.py"
+# The benchmark, on a tiny count so that it cannot rot; no timing is
+# checked here.
+run bench-smoke 120 "$host_build/bench/bench" -n 50 \
+    -o "$log_dir/bench-smoke.json"
 run socat-two-clients 120 "$PYTHON" "$top/tests/socat_two_clients.py"
 run demo 300 "$PYTHON" "$top/scripts/demo.py" "$qemu_build" "$host_build" "$guest_dir"
 # Our QEMU changes as a series that applies to the pristine source, and

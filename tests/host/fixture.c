@@ -40,8 +40,8 @@ static int listen_unix(const char *path)
 void fixture_start(struct fixture *f)
 {
     const char *build = getenv("QEMU_GPIODEV_BUILD");
-    char qemu[512], qtest_path[100], g0[256], g1[256], qt[128];
-    int fd0, fd1, qfd;
+    char qemu[512], qtest_path[100], g0[256], g1[256], qt[128], mon[128];
+    int fd0, fd1, qfd, mfd;
 
     memset(f, 0, sizeof(*f));
     if (!build) {
@@ -55,6 +55,8 @@ void fixture_start(struct fixture *f)
     snprintf(f->gpio0, sizeof(f->gpio0), "%s/gpio0.sock", f->dir);
     snprintf(f->gpio1, sizeof(f->gpio1), "%s/gpio1.sock", f->dir);
     snprintf(qtest_path, sizeof(qtest_path), "%s/qtest.sock", f->dir);
+    snprintf(f->qmp, sizeof(f->qmp), "%s/qmp.sock", f->dir);
+    mfd = listen_unix(f->qmp);
     fd0 = listen_unix(f->gpio0);
     fd1 = listen_unix(f->gpio1);
     qfd = listen_unix(qtest_path);
@@ -64,6 +66,8 @@ void fixture_start(struct fixture *f)
     snprintf(g1, sizeof(g1), "socket,id=gpio1,device=gpio_1_8v,"
              "addr.type=fd,addr.str=%d", fd1);
     snprintf(qt, sizeof(qt), "socket,id=qt,fd=%d,server=on,wait=off", qfd);
+    snprintf(mon, sizeof(mon), "socket,id=mon,fd=%d,server=on,wait=off",
+             mfd);
 
     f->qemu = fork();
     if (f->qemu < 0) {
@@ -75,12 +79,14 @@ void fixture_start(struct fixture *f)
         execl(qemu, qemu, "-M", "ast2600-evb", "-display", "none",
               "-monitor", "none", "-serial", "none", "-accel", "qtest",
               "-qtest-log", "/dev/null", "-chardev", qt, "-qtest",
-              "chardev:qt", "-gpiodev", g0, "-gpiodev", g1, (char *)NULL);
+              "chardev:qt", "-chardev", mon, "-mon", "chardev=mon,mode=control",
+              "-gpiodev", g0, "-gpiodev", g1, (char *)NULL);
         _exit(127);
     }
     close(fd0);
     close(fd1);
     close(qfd);
+    close(mfd);
 
     f->qtest_fd = socket(AF_UNIX, SOCK_STREAM, 0);
     {
@@ -115,6 +121,7 @@ void fixture_stop(struct fixture *f)
     free(f->qtest_in);
     unlink(f->gpio0);
     unlink(f->gpio1);
+    unlink(f->qmp);
     snprintf(path, sizeof(path), "%s/qtest.sock", f->dir);
     unlink(path);
     rmdir(f->dir);

@@ -24,6 +24,8 @@ struct fixture {
     /* QEMU_GPIO_DIR: gpio0.sock (3.3 V) and gpio1.sock (1.8 V). */
     char gpio0[64];
     char gpio1[64];
+    /* A QMP monitor. */
+    char qmp[64];
     int qtest_fd;
     char *qtest_in;
     size_t qtest_len;
