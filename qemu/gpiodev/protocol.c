@@ -71,10 +71,35 @@ static void gpio_append_string(GString *out, const char *s)
     g_string_append_c(out, '"');
 }
 
+static void gpio_append_key(GString *out, const char *key)
+{
+    g_string_append_c(out, ' ');
+    g_string_append(out, key);
+    g_string_append_c(out, '=');
+}
+
 static void gpio_append_kv(GString *out, const char *key, const char *value)
 {
-    g_string_append_printf(out, " %s=", key);
+    gpio_append_key(out, key);
     gpio_append_string(out, value);
+}
+
+/* " key=N", without printf: a guest can make millions of events. */
+static void gpio_append_num(GString *out, const char *key, int64_t value)
+{
+    char buf[24];
+    char *p = buf + sizeof(buf);
+    uint64_t v = value < 0 ? -(uint64_t)value : value;
+
+    do {
+        *--p = '0' + v % 10;
+        v /= 10;
+    } while (v);
+    if (value < 0) {
+        *--p = '-';
+    }
+    gpio_append_key(out, key);
+    g_string_append_len(out, p, buf + sizeof(buf) - p);
 }
 
 static void gpio_append_line_config(GString *out, const GpioLineInfo *info)
@@ -100,12 +125,13 @@ void gpio_format_event(GString *out, Gpiodev *gd, const GpiodevEvent *ev)
 
     switch (ev->kind) {
     case GPIODEV_EVENT_EDGE:
-        g_string_append_printf(out, "event edge offset=%u", ev->offset);
+        g_string_append(out, "event edge");
+        gpio_append_num(out, "offset", ev->offset);
         gpio_append_kv(out, "name", info->name);
-        g_string_append_printf(out, " edge=%s level=%d seqno=%" PRIu64
-                               " line-seqno=%" PRIu64,
-                               ev->level ? "rising" : "falling", ev->level,
-                               ev->seqno, ev->line_seqno);
+        g_string_append(out, ev->level ? " edge=rising level=1"
+                                       : " edge=falling level=0");
+        gpio_append_num(out, "seqno", ev->seqno);
+        gpio_append_num(out, "line-seqno", ev->line_seqno);
         break;
     case GPIODEV_EVENT_CONFIG:
         g_string_append_printf(out, "event config offset=%u", ev->offset);
@@ -124,8 +150,9 @@ void gpio_format_event(GString *out, Gpiodev *gd, const GpiodevEvent *ev)
         gpio_append_kv(out, "name", info->name);
         break;
     }
-    g_string_append_printf(out, " guest-ns=%" PRId64 " host-ns=%" PRId64 "\n",
-                           ev->guest_ns, ev->host_ns);
+    gpio_append_num(out, "guest-ns", ev->guest_ns);
+    gpio_append_num(out, "host-ns", ev->host_ns);
+    g_string_append_c(out, '\n');
 }
 
 void gpio_format_overflow(GString *out, uint64_t lost)

@@ -38,6 +38,9 @@ struct GpiodevSocket {
     char *unix_path;
     guint reconnect_tag;
     bool connecting;
+    /* The text of the last event sent, shared by all sessions. */
+    GString *event_text;
+    uint64_t event_text_id;
     unsigned next_session_id;
     QTAILQ_HEAD(, GpioSession) sessions;
 };
@@ -241,7 +244,13 @@ static void gpio_session_event(GpiodevClient *client,
     /* Say what was lost before what came after it. */
     gpio_session_take_lost(ss);
     trace_gpiodev_socket_event(gd->id, ss->id, ev->offset, ev->kind);
-    gpio_format_event(ss->out, gd, ev);
+    if (ss->s->event_text_id != ev->id) {
+        g_string_truncate(ss->s->event_text, 0);
+        gpio_format_event(ss->s->event_text, gd, ev);
+        ss->s->event_text_id = ev->id;
+    }
+    g_string_append_len(ss->out, ss->s->event_text->str,
+                        ss->s->event_text->len);
     /* Batch the events of one guest burst into one write. */
     qemu_bh_schedule(ss->flush_bh);
 }
@@ -520,6 +529,7 @@ static void gpiodev_socket_init(Object *obj)
     GpiodevSocket *s = GPIODEV_SOCKET(obj);
 
     QTAILQ_INIT(&s->sessions);
+    s->event_text = g_string_sized_new(256);
 }
 
 static void gpiodev_socket_finalize(Object *obj)
@@ -544,6 +554,7 @@ static void gpiodev_socket_finalize(Object *obj)
         g_free(s->unix_path);
     }
     qapi_free_SocketAddress(s->addr);
+    g_string_free(s->event_text, true);
 }
 
 static void gpiodev_socket_query(Gpiodev *gd, GpiodevInfo *info)
