@@ -92,6 +92,7 @@ bench: qemu host
 	@mkdir -p $(BUILD)/bench
 	@QEMU_GPIODEV_BUILD=$(QEMU_BUILD) $(HOST_BUILD)/bench/bench \
 		-g $(HOST_BUILD)/bench/toggle.elf -t 2000000 \
+		-e $(HOST_BUILD)/bench/echo.elf -l 10000 \
 		-o $(BUILD)/bench/results.json
 
 demo: qemu host guest

@@ -8,8 +8,10 @@
  *   bench [-n ROUND-TRIPS] [-g TOGGLE.elf -t TOGGLES] [-o RESULTS.json]
  *
  * With -g, also the edge throughput of a bare-metal guest (bench/toggle.S
- * assembled for TOGGLES toggles) with no gpiodev, an idle one, and one
- * and four clients subscribed.
+ * assembled for TOGGLES toggles) with no gpiodev, an idle one, one and
+ * four clients subscribed, and one client watching every line.  With
+ * -e, the latency both ways through a guest that copies gpioD0 to
+ * gpioB0 (bench/echo.S), over SAMPLES edges.
  *
  * Needs $QEMU_GPIODEV_BUILD, as the host tests do.
  */
@@ -300,75 +302,116 @@ static void count_events(const char *buf, size_t len, long *edges,
     }
 }
 
+/* QEMU running a bare-metal program, its console on pipes. */
+struct guest_qemu {
+    pid_t pid;
+    int serial;     /* what the program prints */
+    int input;      /* what it reads */
+    int listener;   /* the gpiodev socket, or -1 */
+    char dir[32];
+    char sock[64];
+};
+
+static void guest_start(struct guest_qemu *g, const char *elf, bool gpiodev)
+{
+    const char *build = getenv("QEMU_GPIODEV_BUILD");
+    char qemu[512], opt[256];
+    int serial[2], input[2];
+
+    snprintf(g->dir, sizeof(g->dir), "/tmp/qgpio-bench-XXXXXX");
+    if (!mkdtemp(g->dir) || pipe(serial) < 0 || pipe(input) < 0) {
+        fail("setup: %s", strerror(errno));
+    }
+    snprintf(g->sock, sizeof(g->sock), "%s/g.sock", g->dir);
+    snprintf(qemu, sizeof(qemu), "%s/qemu-system-arm", build);
+    g->listener = -1;
+    if (gpiodev) {
+        g->listener = listen_unix_path(g->sock);
+        snprintf(opt, sizeof(opt), "socket,id=g,device=/machine/soc/gpio,"
+                 "addr.type=fd,addr.str=%d,queue-limit=64M", g->listener);
+    }
+    g->pid = fork();
+    if (g->pid == 0) {
+        dup2(input[0], 0);
+        dup2(serial[1], 1);
+        execl(qemu, qemu, "-M", "ast2600-evb", "-display", "none",
+              "-monitor", "none", "-serial", "stdio", "-kernel", elf,
+              gpiodev ? "-gpiodev" : NULL, opt, (char *)NULL);
+        _exit(127);
+    }
+    close(serial[1]);
+    close(input[0]);
+    g->serial = serial[0];
+    g->input = input[1];
+}
+
+/* Wait for the program's 'R', then (@go) let it start. */
+static void guest_ready(struct guest_qemu *g, bool go)
+{
+    char c = 0;
+
+    while (c != 'R') {
+        if (read(g->serial, &c, 1) != 1) {
+            fail("QEMU exited before the guest was ready");
+        }
+    }
+    if (go && write(g->input, "g", 1) != 1) {
+        fail("write: %s", strerror(errno));
+    }
+}
+
+static void guest_stop(struct guest_qemu *g)
+{
+    kill(g->pid, SIGKILL);
+    waitpid(g->pid, NULL, 0);
+    close(g->serial);
+    close(g->input);
+    if (g->listener >= 0) {
+        close(g->listener);
+    }
+    unlink(g->sock);
+    rmdir(g->dir);
+}
+
+/* A protocol client subscribed to @what (a subscribe request). */
+static int subscribed_client(const char *sock, const char *what)
+{
+    char line[256];
+    int fd = connect_unix(sock);
+
+    read_lines(fd, 1, line, sizeof(line), "hello ");
+    if (write(fd, what, strlen(what)) < 0) {
+        fail("write: %s", strerror(errno));
+    }
+    read_lines(fd, 1, line, sizeof(line), "ok");
+    return fd;
+}
+
 /*
  * Boot @elf, which toggles gpioB0 @toggles times between printing 'S'
  * and 'D', with no gpiodev (@gpiodev false) or one with @nclients
- * subscribed to the line's edges.  Client 0's figures are reported.
+ * subscribed to @what (the line's edges, or more).  Client 0's figures
+ * are reported.
  */
 static struct guest_run bench_guest(const char *elf, long toggles,
-                                    bool gpiodev, int nclients)
+                                    bool gpiodev, int nclients,
+                                    const char *what)
 {
-    const char *build = getenv("QEMU_GPIODEV_BUILD");
-    char dir[] = "/tmp/qgpio-bench-XXXXXX", sock[64], qemu[512], opt[256];
-    int serial[2], input[2], lfd = -1, clients[4];
+    struct guest_qemu g;
+    int clients[4];
     long edges[4] = { 0 }, lost[4] = { 0 };
     char carry[4][256];
     size_t carry_len[4] = { 0 };
     double t_start = 0, t_done = 0, t_last = 0;
     struct guest_run r = { 0 };
-    pid_t pid;
+    int serial[1];
 
-    if (!mkdtemp(dir) || pipe(serial) < 0 || pipe(input) < 0) {
-        fail("setup: %s", strerror(errno));
-    }
-    snprintf(sock, sizeof(sock), "%s/g.sock", dir);
-    snprintf(qemu, sizeof(qemu), "%s/qemu-system-arm", build);
-    if (gpiodev) {
-        lfd = listen_unix_path(sock);
-        snprintf(opt, sizeof(opt), "socket,id=g,device=/machine/soc/gpio,"
-                 "addr.type=fd,addr.str=%d,queue-limit=64M", lfd);
-    }
-    pid = fork();
-    if (pid == 0) {
-        dup2(input[0], 0);
-        dup2(serial[1], 1);
-        if (gpiodev) {
-            execl(qemu, qemu, "-M", "ast2600-evb", "-display", "none",
-                  "-monitor", "none", "-serial", "stdio", "-kernel", elf,
-                  "-gpiodev", opt, (char *)NULL);
-        } else {
-            execl(qemu, qemu, "-M", "ast2600-evb", "-display", "none",
-                  "-monitor", "none", "-serial", "stdio", "-kernel", elf,
-                  (char *)NULL);
-        }
-        _exit(127);
-    }
-    close(serial[1]);
-    close(input[0]);
+    guest_start(&g, elf, gpiodev);
+    serial[0] = g.serial;
     for (int i = 0; i < nclients; i++) {
-        const char *sub = "subscribe both gpioB0\n";
-        char greeting[256];
-
-        clients[i] = connect_unix(sock);
-        read_lines(clients[i], 1, greeting, sizeof(greeting), "hello ");
-        if (write(clients[i], sub, strlen(sub)) < 0) {
-            fail("write: %s", strerror(errno));
-        }
-        read_lines(clients[i], 1, greeting, sizeof(greeting), "ok");
+        clients[i] = subscribed_client(g.sock, what);
     }
-    /* The guest says it is ready; a byte on its console starts it. */
-    {
-        char c = 0;
-
-        while (c != 'R') {
-            if (read(serial[0], &c, 1) != 1) {
-                fail("QEMU exited before the guest was ready");
-            }
-        }
-        if (write(input[1], "g", 1) != 1) {
-            fail("write: %s", strerror(errno));
-        }
-    }
+    guest_ready(&g, true);
 
     /* Until 'D', and then until every client has every edge. */
     while (!t_done || edges[0] + lost[0] < toggles) {
@@ -434,31 +477,142 @@ static struct guest_run bench_guest(const char *elf, long toggles,
     for (int i = 0; i < nclients; i++) {
         close(clients[i]);
     }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    close(serial[0]);
-    close(input[1]);
-    if (lfd >= 0) {
-        close(lfd);
-    }
-    unlink(sock);
-    rmdir(dir);
+    guest_stop(&g);
     return r;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static double realtime_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* Lines from a socket, keeping what follows the line returned. */
+struct line_reader {
+    int fd;
+    size_t len;
+    char buf[8192];
+    char line[4096];
+};
+
+static const char *next_line(struct line_reader *r)
+{
+    for (;;) {
+        char *nl = memchr(r->buf, '\n', r->len);
+        ssize_t n;
+
+        if (nl) {
+            size_t l = nl - r->buf;
+
+            if (l >= sizeof(r->line)) {
+                fail("line too long");
+            }
+            memcpy(r->line, r->buf, l);
+            r->line[l] = '\0';
+            r->len -= l + 1;
+            memmove(r->buf, nl + 1, r->len);
+            return r->line;
+        }
+        n = read(r->fd, r->buf + r->len, sizeof(r->buf) - r->len);
+        if (n <= 0) {
+            fail("read: %s", n < 0 ? strerror(errno) : "closed");
+        }
+        r->len += n;
+    }
+}
+
+struct latency {
+    double h2g_median, h2g_p99, g2h_median, g2h_p99;
+};
+
+/*
+ * Latency, with bench/echo.S copying gpioD0 to gpioB0: a client drives
+ * gpioD0 and waits for gpioB0's edge.  Host to guest is from sending the
+ * set to QEMU's stamp of the guest's copy (host-ns, CLOCK_REALTIME);
+ * guest to host is from that stamp to the client reading the event.
+ */
+static struct latency bench_latency(const char *elf, long samples)
+{
+    struct guest_qemu g;
+    double *h2g = calloc(samples, sizeof(double));
+    double *g2h = calloc(samples, sizeof(double));
+    struct latency lat;
+    struct line_reader *r = calloc(1, sizeof(*r));
+    char req[32];
+
+    guest_start(&g, elf, true);
+    guest_ready(&g, false);
+    r->fd = subscribed_client(g.sock, "subscribe both gpioB0\n");
+    for (long i = 0; i < samples; i++) {
+        double sent, got;
+
+        snprintf(req, sizeof(req), "set gpioD0=%d\n", !(i & 1));
+        sent = realtime_ns();
+        if (write(r->fd, req, strlen(req)) < 0) {
+            fail("write: %s", strerror(errno));
+        }
+        /* Its "ok", and the echo's edge, in either order. */
+        for (int lines = 0; lines < 2; lines++) {
+            const char *line = next_line(r);
+            const char *stamp = strstr(line, " host-ns=");
+
+            if (strncmp(line, "event edge ", 11)) {
+                continue;
+            }
+            got = realtime_ns();
+            if (!stamp) {
+                fail("no host-ns in %s", line);
+            }
+            h2g[i] = atof(stamp + 9) - sent;
+            g2h[i] = got - atof(stamp + 9);
+        }
+    }
+    close(r->fd);
+    free(r);
+    guest_stop(&g);
+    qsort(h2g, samples, sizeof(double), compare_double);
+    qsort(g2h, samples, sizeof(double), compare_double);
+    lat = (struct latency) {
+        .h2g_median = h2g[samples / 2] / 1000,
+        .h2g_p99 = h2g[samples * 99 / 100] / 1000,
+        .g2h_median = g2h[samples / 2] / 1000,
+        .g2h_p99 = g2h[samples * 99 / 100] / 1000,
+    };
+    free(h2g);
+    free(g2h);
+    return lat;
 }
 
 int main(int argc, char **argv)
 {
     long n = 20000, toggles = 0;
     const char *out = NULL, *elf = NULL;
-    struct guest_run runs[4] = { { 0 } };
+    struct guest_run runs[5] = { { 0 } };
+    const char *echo = NULL;
+    long samples = 10000;
+    struct latency lat = { 0 };
+    double rt_clients[3];
     struct fixture fx;
     struct qgpio_chip *chip;
     double lib, batched, pipelined, qmp, floor_rt;
     FILE *json;
     int opt;
 
-    while ((opt = getopt(argc, argv, "g:n:o:t:")) != -1) {
-        if (opt == 'n') {
+    while ((opt = getopt(argc, argv, "e:g:l:n:o:t:")) != -1) {
+        if (opt == 'e') {
+            echo = optarg;
+        } else if (opt == 'l') {
+            samples = atol(optarg);
+        } else if (opt == 'n') {
             n = atol(optarg);
         } else if (opt == 'o') {
             out = optarg;
@@ -468,7 +622,8 @@ int main(int argc, char **argv)
             toggles = atol(optarg);
         } else {
             fprintf(stderr, "usage: bench [-n ROUND-TRIPS] "
-                    "[-g TOGGLE.elf -t TOGGLES] [-o FILE]\n");
+                    "[-g TOGGLE.elf -t TOGGLES] [-e ECHO.elf [-l SAMPLES]] "
+                    "[-o FILE]\n");
             return 2;
         }
     }
@@ -484,6 +639,21 @@ int main(int argc, char **argv)
         fail("open: %s", qgpio_strerror());
     }
     lib = bench_library(chip, n / 2);
+    /* Round trips with 1, 8 and 64 clients connected (the others idle). */
+    {
+        static const int counts[] = { 1, 8, 64 };
+        int idle[64];
+
+        for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < counts[k] - 1; i++) {
+                idle[i] = connect_unix(fx.gpio0);
+            }
+            rt_clients[k] = bench_library(chip, n / 2);
+            for (int i = 0; i < counts[k] - 1; i++) {
+                close(idle[i]);
+            }
+        }
+    }
     batched = bench_batched(chip, n / 2);
     pipelined = bench_pipelined(fx.gpio0, n / 2);
     qmp = bench_qmp(fx.qmp, n / 2 > 2000 ? 2000 : n / 2);
@@ -491,10 +661,17 @@ int main(int argc, char **argv)
     qgpio_chip_close(chip);
     fixture_stop(&fx);
     if (elf) {
-        runs[0] = bench_guest(elf, toggles, false, 0);
-        runs[1] = bench_guest(elf, toggles, true, 0);
-        runs[2] = bench_guest(elf, toggles, true, 1);
-        runs[3] = bench_guest(elf, toggles, true, 4);
+        const char *one = "subscribe both gpioB0\n";
+
+        runs[0] = bench_guest(elf, toggles, false, 0, one);
+        runs[1] = bench_guest(elf, toggles, true, 0, one);
+        runs[2] = bench_guest(elf, toggles, true, 1, one);
+        runs[3] = bench_guest(elf, toggles, true, 4, one);
+        /* One client watching every line and its configuration. */
+        runs[4] = bench_guest(elf, toggles, true, 1, "subscribe all\n");
+    }
+    if (echo) {
+        lat = bench_latency(echo, samples);
     }
 
     printf("%-44s %14s\n", "measure", "per second");
@@ -505,6 +682,12 @@ int main(int argc, char **argv)
     printf("%-44s %14.0f\n", "gpiodev requests, 64 pipelined", pipelined);
     printf("%-44s %14.1f\n", "ratio gpiodev / QMP", lib / qmp);
     printf("%-44s %14.2f\n", "ratio gpiodev / unix floor", lib / floor_rt);
+    printf("%-44s %14.0f\n", "gpiodev round trips, 1 client connected",
+           rt_clients[0]);
+    printf("%-44s %14.0f\n", "gpiodev round trips, 8 clients connected",
+           rt_clients[1]);
+    printf("%-44s %14.0f\n", "gpiodev round trips, 64 clients connected",
+           rt_clients[2]);
     if (elf) {
         static const char *const what[] = {
             "no gpiodev", "gpiodev, no client", "one client subscribed",
@@ -524,6 +707,14 @@ int main(int argc, char **argv)
                1 - runs[1].toggles_per_s / runs[0].toggles_per_s);
         printf("%-44s %14.3f\n", "one client: toggle rate c/a",
                runs[2].toggles_per_s / runs[0].toggles_per_s);
+        printf("%-44s %14.0f\n", "guest toggles/s, a client on all lines",
+               runs[4].toggles_per_s);
+    }
+    if (echo) {
+        printf("%-44s %8.1f / %.1f\n", "host to guest latency, us "
+               "(median / p99)", lat.h2g_median, lat.h2g_p99);
+        printf("%-44s %8.1f / %.1f\n", "guest to host latency, us "
+               "(median / p99)", lat.g2h_median, lat.g2h_p99);
     }
 
     json = out ? fopen(out, "w") : NULL;
@@ -557,6 +748,22 @@ int main(int argc, char **argv)
                     runs[2].events_per_s, runs[3].events_per_s,
                     runs[2].lost, runs[3].lost, runs[2].received,
                     runs[3].received);
+        }
+        fprintf(json, ",\n  \"round_trips_per_s_with_clients\": "
+                "{\"1\": %.0f, \"8\": %.0f, \"64\": %.0f}",
+                rt_clients[0], rt_clients[1], rt_clients[2]);
+        if (elf) {
+            fprintf(json, ",\n  \"guest_toggles_per_s_all_lines_watched\": "
+                    "%.0f", runs[4].toggles_per_s);
+        }
+        if (echo) {
+            fprintf(json, ",\n  \"latency_us\": {\"samples\": %ld, "
+                    "\"host_to_guest_median\": %.1f, "
+                    "\"host_to_guest_p99\": %.1f, "
+                    "\"guest_to_host_median\": %.1f, "
+                    "\"guest_to_host_p99\": %.1f}", samples,
+                    lat.h2g_median, lat.h2g_p99, lat.g2h_median,
+                    lat.g2h_p99);
         }
         fprintf(json, "\n}\n");
         fclose(json);

@@ -69,6 +69,7 @@ run qmp 300 "$PYTHON" "$top/tests/test_qmp.py"
 # checked here.
 run bench-smoke 120 "$host_build/bench/bench" -n 50 \
     -g "$host_build/bench/toggle-smoke.elf" -t 2000 \
+    -e "$host_build/bench/echo.elf" -l 20 \
     -o "$log_dir/bench-smoke.json"
 run socat-two-clients 120 "$PYTHON" "$top/tests/socat_two_clients.py"
 run demo 300 "$PYTHON" "$top/scripts/demo.py" "$qemu_build" "$host_build" "$guest_dir"
