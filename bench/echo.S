@@ -7,25 +7,12 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-    .equ GPIO_DATA,      0x1e780000
-    .equ GPIO_DIRECTION, 0x1e780004
-    .equ UART5_THR,      0x1e784000
-    .equ GPIOB0,         (1 << 8)
-    .equ GPIOD0,         (1 << 24)
+    .include "aspeed.inc"
 
-    .syntax unified
-    .arm
     .global _start
 _start:
-    mrc     p15, 0, r0, c0, c0, 5
-    ands    r0, r0, #3
-    bne     park
+    start_on_first_core
 
-    ldr     r4, =GPIO_DATA
-    ldr     r0, =GPIO_DIRECTION
-    ldr     r1, =GPIOB0
-    str     r1, [r0]
-    ldr     r5, =UART5_THR
     mov     r0, #'R'
     str     r0, [r5]
 
@@ -40,6 +27,5 @@ loop:
     lsr     r0, r0, #16         /* gpioD0 (bit 24) to gpioB0 (bit 8) */
     str     r0, [r4]
     b       loop
-park:
-    wfi
-    b       park
+
+    park_forever

@@ -8,26 +8,11 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-    .equ GPIO_DATA,      0x1e780000
-    .equ GPIO_DIRECTION, 0x1e780004
-    .equ UART5_THR,      0x1e784000
-    .equ UART5_LSR,      0x1e784014
-    .equ GPIOB0,         (1 << 8)
+    .include "aspeed.inc"
 
-    .syntax unified
-    .arm
     .global _start
 _start:
-    /* The second core waits forever: one store loop is what we time. */
-    mrc     p15, 0, r0, c0, c0, 5
-    ands    r0, r0, #3
-    bne     park
-
-    ldr     r4, =GPIO_DATA
-    ldr     r5, =UART5_THR
-    ldr     r0, =GPIO_DIRECTION
-    ldr     r1, =GPIOB0
-    str     r1, [r0]
+    start_on_first_core
 
     mov     r0, #'R'
     str     r0, [r5]
@@ -53,6 +38,5 @@ loop:
     str     r0, [r5]
     mov     r0, #'\n'
     str     r0, [r5]
-park:
-    wfi
-    b       park
+
+    park_forever
