@@ -9,6 +9,7 @@
 #include "qemu/cutils.h"
 #include "qemu/main-loop.h"
 #include "qemu/sockets.h"
+#include "qemu/timer.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
 #include "qapi/clone-visitor.h"
@@ -22,6 +23,12 @@
 OBJECT_DECLARE_SIMPLE_TYPE(GpiodevSocket, GPIODEV_SOCKET)
 
 #define GPIODEV_SOCKET_DEFAULT_QUEUE_LIMIT (1 * MiB)
+/*
+ * Events are written at once, except in a burst: then not more often
+ * than this, as waking the main loop for every edge of a busy guest
+ * costs the guest more than the edges themselves.
+ */
+#define GPIODEV_SOCKET_FLUSH_INTERVAL_NS (100 * SCALE_US)
 
 typedef struct GpioSession GpioSession;
 
@@ -54,6 +61,13 @@ struct GpioSession {
     guint read_tag;
     guint write_tag;
     QEMUBH *flush_bh;
+    QEMUTimer *flush_timer;
+    /* Events are queued and a flush is on its way. */
+    bool flush_pending;
+    int64_t last_flush_ns;
+    /* Events queued since the last flush, and in the one before. */
+    unsigned batch_events;
+    unsigned last_batch_events;
     GpioRequestReader reader;
     GString *out;
     /* Bytes of @out already written. */
@@ -93,6 +107,7 @@ static void gpio_session_close(GpioSession *ss)
     }
     gpiodev_client_cleanup(&ss->client);
     qemu_bh_delete(ss->flush_bh);
+    timer_free(ss->flush_timer);
     qio_channel_close(ss->ioc, NULL);
     object_unref(OBJECT(ss->sioc));
     gpio_request_reader_cleanup(&ss->reader);
@@ -177,6 +192,10 @@ static bool gpio_session_flush(GpioSession *ss)
  */
 static void gpio_session_process(GpioSession *ss)
 {
+    ss->flush_pending = false;
+    ss->last_flush_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+    ss->last_batch_events = ss->batch_events;
+    ss->batch_events = 0;
     /*
      * Until the requests received run out or the queue stays full: a
      * flush that empties a full queue lets the next requests run.
@@ -226,6 +245,28 @@ static void gpio_session_compact(GpioSession *ss)
     }
 }
 
+/*
+ * Flush soon: right away after a quiet spell (the last flush carried at
+ * most one event) or if the last flush is long enough ago, else when it
+ * will be, so that a burst of edges becomes a few writes.
+ */
+static void gpio_session_schedule_flush(GpioSession *ss)
+{
+    int64_t next = ss->last_flush_ns + GPIODEV_SOCKET_FLUSH_INTERVAL_NS;
+
+    ss->batch_events++;
+    if (ss->flush_pending) {
+        return;
+    }
+    ss->flush_pending = true;
+    if (ss->last_batch_events <= 1 ||
+        qemu_clock_get_ns(QEMU_CLOCK_REALTIME) >= next) {
+        qemu_bh_schedule(ss->flush_bh);
+    } else {
+        timer_mod(ss->flush_timer, next);
+    }
+}
+
 static void gpio_session_event(GpiodevClient *client,
                                const GpiodevEvent *ev)
 {
@@ -251,8 +292,7 @@ static void gpio_session_event(GpiodevClient *client,
     }
     g_string_append_len(ss->out, ss->s->event_text->str,
                         ss->s->event_text->len);
-    /* Batch the events of one guest burst into one write. */
-    qemu_bh_schedule(ss->flush_bh);
+    gpio_session_schedule_flush(ss);
 }
 
 static const GpiodevClientOps gpio_session_ops = {
@@ -322,6 +362,8 @@ static void gpiodev_socket_add_session(GpiodevSocket *s,
     qio_channel_set_name(ss->ioc, "gpiodev-socket");
     qio_channel_set_blocking(ss->ioc, false, NULL);
     ss->flush_bh = qemu_bh_new(gpio_session_flush_bh, ss);
+    ss->flush_timer = timer_new_ns(QEMU_CLOCK_REALTIME,
+                                   gpio_session_flush_bh, ss);
     ss->out = g_string_sized_new(256);
     gpio_request_reader_init(&ss->reader);
     gpiodev_client_init(&ss->client, &s->parent_obj, &gpio_session_ops);
