@@ -546,3 +546,62 @@ bool print_line_spec(char c, struct chip *chip, unsigned int offset)
     }
     return false;
 }
+
+struct qgpio_line_request *request_refs(struct chip *c,
+                                        const struct line_ref *refs,
+                                        size_t n,
+                                        struct qgpio_line_settings *s,
+                                        const enum qgpio_line_value *values,
+                                        const char *consumer)
+{
+    struct qgpio_line_config *lc = qgpio_line_config_new();
+    struct qgpio_request_config *rc = qgpio_request_config_new();
+    struct qgpio_line_request *req = NULL;
+    bool any = false;
+
+    for (size_t i = 0; i < n; i++) {
+        if (refs[i].chip == c) {
+            if (values) {
+                qgpio_line_settings_set_output_value(s, values[i]);
+            }
+            qgpio_line_config_add_line_settings(lc, &refs[i].offset, 1, s);
+            any = true;
+        }
+    }
+    errno = 0;
+    if (any) {
+        /* An empty name is the server's to refuse: keep clientN. */
+        if (consumer && *consumer) {
+            qgpio_request_config_set_consumer(rc, consumer);
+        }
+        req = qgpio_chip_request_lines(c->chip, rc, lc);
+    }
+    qgpio_request_config_free(rc);
+    qgpio_line_config_free(lc);
+    return req;
+}
+
+bool wait_events(struct pollfd *pfds, size_t n,
+                 bool (*pending)(size_t k, void *opaque), void *opaque,
+                 uint64_t idle_us)
+{
+    for (;;) {
+        int ret = 0;
+
+        fflush(stdout);
+        for (size_t k = 0; k < n; k++) {
+            pfds[k].revents = pending(k, opaque) ? POLLIN : 0;
+            ret += pfds[k].revents != 0;
+        }
+        if (!ret) {
+            ret = poll(pfds, n, poll_timeout(idle_us));
+        }
+        if (ret < 0 && errno == EINTR) {
+            continue;
+        }
+        if (ret < 0) {
+            die("error polling for events: %s", strerror(errno));
+        }
+        return ret > 0;
+    }
+}

@@ -6,6 +6,7 @@
 #define QEMU_GPIO_TOOLS_COMMON_H
 
 #include <getopt.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -81,6 +82,26 @@ void resolve_lines(struct chip **chips, size_t nchips,
                    const struct resolve_opts *opts);
 /* Dies, as libgpiod does for a line the kernel holds, on a gap. */
 void check_present(struct line_ref *refs, size_t n);
+/*
+ * Request, with @s, the lines of @refs that are on chip @c, each driven
+ * to @values[i] if @values is given.  NULL with errno set on failure,
+ * NULL with errno 0 when no line is on @c.
+ */
+struct qgpio_line_request *request_refs(struct chip *c,
+                                        const struct line_ref *refs,
+                                        size_t n,
+                                        struct qgpio_line_settings *s,
+                                        const enum qgpio_line_value *values,
+                                        const char *consumer);
+/*
+ * Wait until some of the @n objects polled in @pfds has an event, and
+ * set revents for those; @pending(k) tells about events the library
+ * already holds for object k.  False after @idle_us with none (0:
+ * wait forever).
+ */
+bool wait_events(struct pollfd *pfds, size_t n,
+                 bool (*pending)(size_t k, void *opaque), void *opaque,
+                 uint64_t idle_us);
 /* Select the chips from -c, or all of them. */
 struct chip **chips_for(const char *chip_id, size_t *n);
 

@@ -67,7 +67,8 @@ int cmd_get(int argc, char **argv)
     const char *consumer = "gpioget";
     uint64_t hold_us = 0;
     struct line_ref *refs;
-    enum qgpio_line_value *values;
+    enum qgpio_line_value *values, *chip_values;
+    unsigned int *offsets;
     struct chip **chips;
     size_t nchips, n;
     int opt;
@@ -119,6 +120,8 @@ int cmd_get(int argc, char **argv)
     n = argc - optind;
     refs = calloc(n, sizeof(*refs));
     values = calloc(n, sizeof(*values));
+    offsets = calloc(n, sizeof(*offsets));
+    chip_values = calloc(n, sizeof(*chip_values));
     for (size_t i = 0; i < n; i++) {
         refs[i].id = argv[optind + i];
     }
@@ -129,36 +132,30 @@ int cmd_get(int argc, char **argv)
     /* One request per chip, with all its lines, read atomically. */
     for (size_t c = 0; c < nchips; c++) {
         struct qgpio_line_settings *s = qgpio_line_settings_new();
-        struct qgpio_line_config *lc = qgpio_line_config_new();
         struct qgpio_line_request *req;
-        unsigned int *offsets = calloc(n, sizeof(*offsets));
-        enum qgpio_line_value *chip_values = calloc(n, sizeof(*chip_values));
-        size_t k = 0;
 
-        for (size_t i = 0; i < n; i++) {
-            if (refs[i].chip == chips[c]) {
-                offsets[k++] = refs[i].offset;
-            }
-        }
-        if (!k) {
-            free(offsets);
-            free(chip_values);
-            qgpio_line_settings_free(s);
-            qgpio_line_config_free(lc);
-            continue;
-        }
         qgpio_line_settings_set_direction(s, QGPIO_LINE_DIRECTION_INPUT);
         qgpio_line_settings_set_active_low(s, active_low);
-        qgpio_line_config_add_line_settings(lc, offsets, k, s);
-        req = qgpio_chip_request_lines(chips[c]->chip, NULL, lc);
-        if (!req) {
+        req = request_refs(chips[c], refs, n, s, NULL, NULL);
+        qgpio_line_settings_free(s);
+        if (!req && errno) {
             die("unable to request lines: %s", strerror(errno));
+        }
+        if (!req) {
+            continue;
         }
         if (hold_us) {
             sleep_us(hold_us);
         }
-        if (qgpio_line_request_get_values_subset(req, k, offsets,
-                                                 chip_values) < 0) {
+        /* The request's lines are the chip's refs, in their order. */
+        for (size_t i = 0, j = 0; i < n; i++) {
+            if (refs[i].chip == chips[c]) {
+                offsets[j++] = refs[i].offset;
+            }
+        }
+        if (qgpio_line_request_get_values_subset(
+                req, qgpio_line_request_get_num_requested_lines(req),
+                offsets, chip_values) < 0) {
             die("unable to read GPIO line values: %s", strerror(errno));
         }
         for (size_t i = 0, j = 0; i < n; i++) {
@@ -167,10 +164,6 @@ int cmd_get(int argc, char **argv)
             }
         }
         qgpio_line_request_release(req);
-        free(offsets);
-        free(chip_values);
-        qgpio_line_settings_free(s);
-        qgpio_line_config_free(lc);
     }
 
     for (size_t i = 0; i < n; i++) {
@@ -187,6 +180,8 @@ int cmd_get(int argc, char **argv)
     putchar('\n');
     free(refs);
     free(values);
+    free(offsets);
+    free(chip_values);
     chips_free(chips, nchips);
     return EXIT_SUCCESS;
 }

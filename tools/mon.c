@@ -215,34 +215,21 @@ static void handle_event(struct mon *m, struct chip *c,
 static void request_all(struct mon *m, enum qgpio_line_edge edge,
                         enum qgpio_line_clock clock, bool active_low)
 {
+    struct qgpio_line_settings *s = qgpio_line_settings_new();
+
+    qgpio_line_settings_set_direction(s, QGPIO_LINE_DIRECTION_INPUT);
+    qgpio_line_settings_set_edge_detection(s, edge);
+    qgpio_line_settings_set_event_clock(s, clock);
+    qgpio_line_settings_set_active_low(s, active_low);
     m->reqs = calloc(m->nchips, sizeof(*m->reqs));
     for (size_t c = 0; c < m->nchips; c++) {
-        struct qgpio_line_settings *s = qgpio_line_settings_new();
-        struct qgpio_line_config *lc = qgpio_line_config_new();
-        bool any = false;
-
-        qgpio_line_settings_set_direction(s, QGPIO_LINE_DIRECTION_INPUT);
-        qgpio_line_settings_set_edge_detection(s, edge);
-        qgpio_line_settings_set_event_clock(s, clock);
-        qgpio_line_settings_set_active_low(s, active_low);
-        for (size_t i = 0; i < m->n; i++) {
-            if (m->refs[i].chip == m->chips[c]) {
-                qgpio_line_config_add_line_settings(lc, &m->refs[i].offset,
-                                                    1, s);
-                any = true;
-            }
+        m->reqs[c] = request_refs(m->chips[c], m->refs, m->n, s, NULL, NULL);
+        if (!m->reqs[c] && errno) {
+            die("unable to request lines on chip %s: %s",
+                m->chips[c]->path, strerror(errno));
         }
-        if (any) {
-            m->reqs[c] = qgpio_chip_request_lines(m->chips[c]->chip, NULL,
-                                                  lc);
-            if (!m->reqs[c]) {
-                die("unable to request lines on chip %s: %s",
-                    m->chips[c]->path, strerror(errno));
-            }
-        }
-        qgpio_line_settings_free(s);
-        qgpio_line_config_free(lc);
     }
+    qgpio_line_settings_free(s);
 }
 
 /* Dump the lines' levels at the start of the recording. */
@@ -266,6 +253,19 @@ static void vcd_start(struct mon *m)
     fflush(m->vcd);
 }
 
+struct pending {
+    struct mon *m;
+    size_t *which;
+};
+
+static bool edges_pending(size_t k, void *opaque)
+{
+    struct pending *p = opaque;
+
+    return qgpio_line_request_wait_edge_events(p->m->reqs[p->which[k]],
+                                               0) > 0;
+}
+
 static int run(struct mon *m, uint64_t idle_us, unsigned int max_events)
 {
     struct qgpio_edge_event_buffer *buf =
@@ -285,33 +285,12 @@ static int run(struct mon *m, uint64_t idle_us, unsigned int max_events)
         }
     }
     for (;;) {
-        int timeout = poll_timeout(idle_us);
-        int ret;
+        struct pending p = { m, which };
 
-        fflush(stdout);
         if (m->vcd) {
             fflush(m->vcd);
         }
-        /* Events the library already holds count as ready. */
-        ret = 0;
-        for (size_t k = 0; k < npfds; k++) {
-            pfds[k].revents = 0;
-            if (qgpio_line_request_wait_edge_events(m->reqs[which[k]],
-                                                    0) > 0) {
-                pfds[k].revents = POLLIN;
-                ret++;
-            }
-        }
-        if (!ret) {
-            ret = poll(pfds, npfds, timeout);
-        }
-        if (ret < 0 && errno == EINTR) {
-            continue;
-        }
-        if (ret < 0) {
-            die("error polling for events: %s", strerror(errno));
-        }
-        if (ret == 0) {
+        if (!wait_events(pfds, npfds, edges_pending, &p, idle_us)) {
             break;
         }
         for (size_t k = 0; k < npfds; k++) {

@@ -141,6 +141,18 @@ static void print_event(struct notify *nt, struct chip *c,
     });
 }
 
+struct pending {
+    struct chip **chips;
+    size_t *which;
+};
+
+static bool info_pending(size_t k, void *opaque)
+{
+    struct pending *p = opaque;
+
+    return qgpio_chip_wait_info_event(p->chips[p->which[k]]->chip, 0) > 0;
+}
+
 static int run(struct notify *nt, struct chip **chips, bool *watching,
                size_t nchips, uint64_t idle_us, unsigned int max_events)
 {
@@ -158,26 +170,9 @@ static int run(struct notify *nt, struct chip **chips, bool *watching,
         }
     }
     for (;;) {
-        int ret = 0;
+        struct pending p = { chips, which };
 
-        fflush(stdout);
-        for (size_t k = 0; k < npfds; k++) {
-            pfds[k].revents = 0;
-            if (qgpio_chip_wait_info_event(chips[which[k]]->chip, 0) > 0) {
-                pfds[k].revents = POLLIN;
-                ret++;
-            }
-        }
-        if (!ret) {
-            ret = poll(pfds, npfds, poll_timeout(idle_us));
-        }
-        if (ret < 0 && errno == EINTR) {
-            continue;
-        }
-        if (ret < 0) {
-            die("error polling for events: %s", strerror(errno));
-        }
-        if (ret == 0) {
+        if (!wait_events(pfds, npfds, info_pending, &p, idle_us)) {
             return EXIT_SUCCESS;
         }
         for (size_t k = 0; k < npfds; k++) {

@@ -143,38 +143,20 @@ static void apply(struct setter *st)
 static void request_all(struct setter *st, const char *consumer,
                         bool active_low)
 {
+    struct qgpio_line_settings *s = qgpio_line_settings_new();
+
+    qgpio_line_settings_set_direction(s, QGPIO_LINE_DIRECTION_OUTPUT);
+    qgpio_line_settings_set_active_low(s, active_low);
     st->reqs = calloc(st->nchips, sizeof(*st->reqs));
     for (size_t c = 0; c < st->nchips; c++) {
-        struct qgpio_line_config *lc = qgpio_line_config_new();
-        struct qgpio_request_config *rc = qgpio_request_config_new();
-        struct qgpio_line_settings *s = qgpio_line_settings_new();
-        bool any = false;
-
-        qgpio_line_settings_set_direction(s, QGPIO_LINE_DIRECTION_OUTPUT);
-        qgpio_line_settings_set_active_low(s, active_low);
-        for (size_t i = 0; i < st->n; i++) {
-            if (st->refs[i].chip == st->chips[c]) {
-                qgpio_line_settings_set_output_value(s, st->values[i]);
-                qgpio_line_config_add_line_settings(lc, &st->refs[i].offset,
-                                                    1, s);
-                any = true;
-            }
+        st->reqs[c] = request_refs(st->chips[c], st->refs, st->n, s,
+                                   st->values, consumer);
+        if (!st->reqs[c] && errno) {
+            die("unable to request lines on chip '%s': %s",
+                st->chips[c]->path, strerror(errno));
         }
-        if (any) {
-            if (*consumer) {
-                qgpio_request_config_set_consumer(rc, consumer);
-            }
-            st->reqs[c] = qgpio_chip_request_lines(st->chips[c]->chip, rc,
-                                                   lc);
-            if (!st->reqs[c]) {
-                die("unable to request lines on chip '%s': %s",
-                    st->chips[c]->path, strerror(errno));
-            }
-        }
-        qgpio_line_settings_free(s);
-        qgpio_request_config_free(rc);
-        qgpio_line_config_free(lc);
     }
+    qgpio_line_settings_free(s);
 }
 
 static void release_all(struct setter *st)
