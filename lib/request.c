@@ -359,19 +359,27 @@ qgpio_line_request_get_value(struct qgpio_line_request *request,
     return value;
 }
 
-int qgpio_line_request_get_values(struct qgpio_line_request *request,
-                                  enum qgpio_line_value *values)
+/* The request's offsets, in its order; free with free(). */
+static unsigned int *requested_offsets(struct qgpio_line_request *request)
 {
     unsigned int *offsets = calloc(request->num_lines, sizeof(*offsets));
-    int ret;
 
     if (!offsets) {
         abort();
     }
     qgpio_line_request_get_requested_offsets(request, offsets,
                                              request->num_lines);
-    ret = qgpio_line_request_get_values_subset(request, request->num_lines,
-                                               offsets, values);
+    return offsets;
+}
+
+int qgpio_line_request_get_values(struct qgpio_line_request *request,
+                                  enum qgpio_line_value *values)
+{
+    unsigned int *offsets = requested_offsets(request);
+    int ret = qgpio_line_request_get_values_subset(request,
+                                                   request->num_lines,
+                                                   offsets, values);
+
     free(offsets);
     return ret;
 }
@@ -432,16 +440,11 @@ int qgpio_line_request_set_value(struct qgpio_line_request *request,
 int qgpio_line_request_set_values(struct qgpio_line_request *request,
                                   const enum qgpio_line_value *values)
 {
-    unsigned int *offsets = calloc(request->num_lines, sizeof(*offsets));
-    int ret;
+    unsigned int *offsets = requested_offsets(request);
+    int ret = qgpio_line_request_set_values_subset(request,
+                                                   request->num_lines,
+                                                   offsets, values);
 
-    if (!offsets) {
-        abort();
-    }
-    qgpio_line_request_get_requested_offsets(request, offsets,
-                                             request->num_lines);
-    ret = qgpio_line_request_set_values_subset(request, request->num_lines,
-                                               offsets, values);
     free(offsets);
     return ret;
 }
