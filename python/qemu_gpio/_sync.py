@@ -7,17 +7,16 @@ import collections
 import select
 import socket
 import time
-from dataclasses import replace
 from typing import Callable, Deque, Dict, Iterator, List, Optional, Tuple
 
 from ._protocol import (PROTOCOL_VERSION, Message, ProtocolError,
                         ReplyCollector, ServerError)
-from ._types import (DEFAULT_TIMEOUT, ChipInfo, Direction, EdgeEvent,
-                     InfoEvent,
+from ._types import (DEFAULT_TIMEOUT, ChipInfo, EdgeEvent, InfoEvent,
                      LineConfig, LineId, LineInfo, LineSettings, Value,
                      chip_info_from, chip_path, edge_event_from,
-                     flatten_config, info_event_from, line_info_from,
-                     physical, settings_requests)
+                     flatten_config, get_request, info_event_from,
+                     line_info_from, reconfigure_batches, set_request,
+                     settings_requests, values_from_get, with_output_values)
 
 
 def connect_error(path: str, e: OSError) -> OSError:
@@ -299,30 +298,16 @@ class LineRequest:
 
     def get_values(self, lines: Optional[List[LineId]] = None) -> List[Value]:
         offsets = [self._offset(x) for x in lines] if lines else self.offsets
-        _, ok = self._conn.request("get " + " ".join(map(str, offsets)))
-        if len(ok.words) != len(offsets):
-            raise ProtocolError("malformed reply to get")
-        return [Value(int(w.rpartition("=")[2])
-                      ^ int(self._settings[o].active_low))
-                for o, w in zip(offsets, ok.words)]
+        _, ok = self._conn.request(get_request(offsets))
+        return values_from_get(ok, offsets, self._settings)
 
     def get_value(self, line: LineId) -> Value:
         return self.get_values([line])[0]
 
     def set_values(self, values: Dict[LineId, Value]) -> None:
-        parts = []
-        for line, value in values.items():
-            offset = self._offset(line)
-            s = self._settings[offset]
-            if s.direction is not Direction.OUTPUT:
-                raise PermissionError(f"line {line!r} is not requested as "
-                                      "an output")
-            parts.append(f"{offset}={physical(s, Value(value))}")
-        self._conn.request("set " + " ".join(parts))
-        for line, value in values.items():
-            offset = self._offset(line)
-            self._settings[offset] = replace(self._settings[offset],
-                                             output_value=Value(value))
+        by_offset = {self._offset(line): v for line, v in values.items()}
+        self._conn.request(set_request(by_offset, self._settings))
+        with_output_values(self._settings, by_offset)
 
     def set_value(self, line: LineId, value: Value) -> None:
         self.set_values({line: value})
@@ -331,13 +316,8 @@ class LineRequest:
         new = {o: LineSettings() for o in self._settings}
         for line, s in flatten_config(config):
             new[self._offset(line)] = s
-        reqs = settings_requests(new, False)
-        # Driving the new outputs can be refused: first and alone, so
-        # that a refusal changes nothing.
-        if reqs and reqs[0].startswith("set "):
-            self._conn.pipeline(reqs[:1])
-            reqs = reqs[1:]
-        self._conn.pipeline(reqs)
+        for batch in reconfigure_batches(new):
+            self._conn.pipeline(batch)
         self._settings = new
 
     def _deliverable(self, msg: Message) -> bool:

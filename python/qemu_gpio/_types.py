@@ -263,3 +263,47 @@ def flatten_config(config: LineConfig) -> Iterable[Tuple[LineId, LineSettings]]:
         keys = key if isinstance(key, tuple) else (key,)
         for k in keys:
             yield k, s if s is not None else LineSettings()
+
+
+# Line requests: what the synchronous and asyncio clients send and how
+# they read the replies, in one place.
+
+def get_request(offsets: List[int]) -> str:
+    return "get " + " ".join(map(str, offsets))
+
+
+def values_from_get(ok: Message, offsets: List[int],
+                    settings: Dict[int, LineSettings]) -> List[Value]:
+    if len(ok.words) != len(offsets):
+        raise ProtocolError("malformed reply to get")
+    return [Value(int(w.rpartition("=")[2]) ^ int(settings[o].active_low))
+            for o, w in zip(offsets, ok.words)]
+
+
+def set_request(values: Dict[int, Value],
+                settings: Dict[int, LineSettings]) -> str:
+    """The request driving @values (by offset); the lines must be outputs."""
+    parts = []
+    for offset, value in values.items():
+        s = settings[offset]
+        if s.direction is not Direction.OUTPUT:
+            raise PermissionError(f"line {offset} is not requested as an "
+                                  "output")
+        parts.append(f"{offset}={physical(s, Value(value))}")
+    return "set " + " ".join(parts)
+
+
+def with_output_values(settings: Dict[int, LineSettings],
+                       values: Dict[int, Value]) -> None:
+    for offset, value in values.items():
+        settings[offset] = replace(settings[offset], output_value=Value(value))
+
+
+def reconfigure_batches(settings: Dict[int, LineSettings]) -> List[List[str]]:
+    """The requests that reconfigure a request, in pipelined batches:
+    driving the new outputs can be refused, so it goes first and alone,
+    and a refusal changes nothing."""
+    reqs = settings_requests(settings, False)
+    if reqs and reqs[0].startswith("set "):
+        return [reqs[:1], reqs[1:]]
+    return [reqs]

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from dataclasses import replace
 from typing import AsyncIterator, Deque, Dict, List, Optional, Tuple
 
 from ._protocol import (PROTOCOL_VERSION, Message, ProtocolError,
                         ReplyCollector, ServerError)
 from ._sync import connect_error
-from ._types import (DEFAULT_TIMEOUT, ChipInfo, Direction, EdgeEvent,
-                     InfoEvent, LineConfig, LineId, LineInfo, LineSettings,
-                     Value, chip_info_from, chip_path, edge_event_from,
-                     flatten_config, info_event_from, line_info_from,
-                     physical, settings_requests)
+from ._types import (DEFAULT_TIMEOUT, ChipInfo, EdgeEvent, InfoEvent,
+                     LineConfig, LineId, LineInfo, LineSettings, Value,
+                     chip_info_from, chip_path, edge_event_from,
+                     flatten_config, get_request, info_event_from,
+                     line_info_from, reconfigure_batches, set_request,
+                     settings_requests, values_from_get, with_output_values)
 
 
 class AsyncConnection:
@@ -259,31 +259,17 @@ class AsyncLineRequest:
                          ) -> List[Value]:
         offsets = ([await self._offset(x) for x in lines] if lines
                    else self.offsets)
-        _, ok = await self._conn.request("get " + " ".join(map(str, offsets)))
-        if len(ok.words) != len(offsets):
-            raise ProtocolError("malformed reply to get")
-        return [Value(int(w.rpartition("=")[2])
-                      ^ int(self._settings[o].active_low))
-                for o, w in zip(offsets, ok.words)]
+        _, ok = await self._conn.request(get_request(offsets))
+        return values_from_get(ok, offsets, self._settings)
 
     async def get_value(self, line: LineId) -> Value:
         return (await self.get_values([line]))[0]
 
     async def set_values(self, values: Dict[LineId, Value]) -> None:
-        parts = []
-        offsets = {}
-        for line, value in values.items():
-            offset = offsets[line] = await self._offset(line)
-            s = self._settings[offset]
-            if s.direction is not Direction.OUTPUT:
-                raise PermissionError(f"line {line!r} is not requested as "
-                                      "an output")
-            parts.append(f"{offset}={physical(s, Value(value))}")
-        await self._conn.request("set " + " ".join(parts))
-        for line, value in values.items():
-            o = offsets[line]
-            self._settings[o] = replace(self._settings[o],
-                                        output_value=Value(value))
+        by_offset = {await self._offset(line): v
+                     for line, v in values.items()}
+        await self._conn.request(set_request(by_offset, self._settings))
+        with_output_values(self._settings, by_offset)
 
     async def set_value(self, line: LineId, value: Value) -> None:
         await self.set_values({line: value})
@@ -292,13 +278,8 @@ class AsyncLineRequest:
         new = {o: LineSettings() for o in self._settings}
         for line, s in flatten_config(config):
             new[await self._offset(line)] = s
-        reqs = settings_requests(new, False)
-        # Driving the new outputs can be refused: first and alone, so
-        # that a refusal changes nothing.
-        if reqs and reqs[0].startswith("set "):
-            await self._conn.pipeline(reqs[:1])
-            reqs = reqs[1:]
-        await self._conn.pipeline(reqs)
+        for batch in reconfigure_batches(new):
+            await self._conn.pipeline(batch)
         self._settings = new
 
     async def read_edge_events(self, timeout: Optional[float] = None
