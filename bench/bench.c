@@ -5,7 +5,11 @@
  * against a plain unix-socket ping-pong between two processes.  Every
  * figure comes from this one run; the ratios are what to compare.
  *
- *   bench [-n ROUND-TRIPS] [-g TOGGLE.elf -t TOGGLES] [-o RESULTS.json]
+ *   bench [-n ROUND-TRIPS] [-r ROUNDS] [-g TOGGLE.elf -t TOGGLES]
+ *         [-e ECHO.elf [-l SAMPLES]] [-o RESULTS.json]
+ *
+ * Each figure is measured in ROUNDS (default 5) interleaved rounds and
+ * reported as the median, with its range.
  *
  * With -g, also the edge throughput of a bare-metal guest (bench/toggle.S
  * assembled for TOGGLES toggles) with no gpiodev, an idle one, one and
@@ -592,22 +596,184 @@ static struct latency bench_latency(const char *elf, long samples)
     return lat;
 }
 
+/*
+ * Every figure is measured once per round and reported as the median
+ * over the rounds, with its range: on a shared machine one run can be
+ * off by a factor of two, a median of interleaved runs much less.
+ * Ratios are taken within a round, between runs made one after the
+ * other, and their median reported.
+ */
+enum figure {
+    F_LIB, F_QMP, F_FLOOR, F_BATCHED, F_PIPELINED, F_VS_QMP, F_VS_FLOOR,
+    F_CLIENTS_1, F_CLIENTS_8, F_CLIENTS_64,
+    F_TOGGLE_NONE, F_TOGGLE_IDLE, F_TOGGLE_ONE, F_TOGGLE_FOUR,
+    F_TOGGLE_ALL, F_EVENTS_ONE, F_EVENTS_FOUR, F_IDLE_OVERHEAD,
+    F_ONE_VS_NONE, F_FOUR_VS_NONE,
+    F_COUNT
+};
+
+static const struct {
+    const char *label;  /* in the table */
+    const char *key;    /* in the JSON file */
+    int decimals;
+} figures[F_COUNT] = {
+    [F_LIB] = { "gpiodev round trips (C library)",
+                "gpiodev_round_trips_per_s" },
+    [F_QMP] = { "QMP qom-set/qom-get round trips", "qmp_round_trips_per_s" },
+    [F_FLOOR] = { "unix socket ping-pong round trips",
+                  "unix_floor_round_trips_per_s" },
+    [F_BATCHED] = { "gpiodev line values, 32 per message",
+                    "gpiodev_batched_line_values_per_s" },
+    [F_PIPELINED] = { "gpiodev requests, 64 pipelined",
+                      "gpiodev_pipelined_requests_per_s" },
+    [F_VS_QMP] = { "ratio gpiodev / QMP", "ratio_gpiodev_to_qmp", 1 },
+    [F_VS_FLOOR] = { "ratio gpiodev / unix floor",
+                     "ratio_gpiodev_to_unix_floor", 2 },
+    [F_CLIENTS_1] = { "gpiodev round trips, 1 client connected",
+                      "round_trips_per_s_1_client" },
+    [F_CLIENTS_8] = { "gpiodev round trips, 8 clients connected",
+                      "round_trips_per_s_8_clients" },
+    [F_CLIENTS_64] = { "gpiodev round trips, 64 clients connected",
+                       "round_trips_per_s_64_clients" },
+    [F_TOGGLE_NONE] = { "guest toggles/s, no gpiodev",
+                        "guest_toggles_per_s_no_gpiodev" },
+    [F_TOGGLE_IDLE] = { "guest toggles/s, gpiodev, no client",
+                        "guest_toggles_per_s_idle" },
+    [F_TOGGLE_ONE] = { "guest toggles/s, one client subscribed",
+                       "guest_toggles_per_s_one_client" },
+    [F_TOGGLE_FOUR] = { "guest toggles/s, four clients subscribed",
+                        "guest_toggles_per_s_four_clients" },
+    [F_TOGGLE_ALL] = { "guest toggles/s, a client on all lines",
+                       "guest_toggles_per_s_all_lines_watched" },
+    [F_EVENTS_ONE] = { "edges delivered/s, one client",
+                       "events_per_s_one_client" },
+    [F_EVENTS_FOUR] = { "edges delivered/s, four clients (each)",
+                        "events_per_s_four_clients" },
+    [F_IDLE_OVERHEAD] = { "idle overhead, 1 - b/a", "idle_overhead", 3 },
+    [F_ONE_VS_NONE] = { "toggle rate, one client / none, c/a",
+                        "ratio_one_client_to_no_gpiodev", 3 },
+    [F_FOUR_VS_NONE] = { "toggle rate, four clients / none, d/a",
+                         "ratio_four_clients_to_no_gpiodev", 3 },
+};
+
+struct stats {
+    double median, min, max;
+};
+
+static struct stats stats_of(double *v, int n)
+{
+    qsort(v, n, sizeof(double), compare_double);
+    return (struct stats) {
+        .median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2,
+        .min = v[0],
+        .max = v[n - 1],
+    };
+}
+
+/* One round of the host-side figures, on the fixture's QEMU. */
+static void round_trips_round(struct fixture *fx, long n, double *f)
+{
+    static const int counts[] = { 1, 8, 64 };
+    struct qgpio_chip *chip = qgpio_chip_open(fx->gpio0);
+
+    if (!chip) {
+        fail("open: %s", qgpio_strerror());
+    }
+    f[F_LIB] = bench_library(chip, n / 2);
+    /* With 1, 8 and 64 clients connected (the others idle). */
+    for (int k = 0; k < 3; k++) {
+        int idle[64];
+
+        for (int i = 0; i < counts[k] - 1; i++) {
+            idle[i] = connect_unix(fx->gpio0);
+        }
+        f[F_CLIENTS_1 + k] = bench_library(chip, n / 2);
+        for (int i = 0; i < counts[k] - 1; i++) {
+            close(idle[i]);
+        }
+    }
+    f[F_BATCHED] = bench_batched(chip, n / 2);
+    f[F_PIPELINED] = bench_pipelined(fx->gpio0, n / 2);
+    f[F_QMP] = bench_qmp(fx->qmp, n / 2 > 2000 ? 2000 : n / 2);
+    f[F_FLOOR] = bench_unix_floor(n);
+    f[F_VS_QMP] = f[F_LIB] / f[F_QMP];
+    f[F_VS_FLOOR] = f[F_LIB] / f[F_FLOOR];
+    qgpio_chip_close(chip);
+}
+
+/* One round of the guest figures; returns the edges lost to clients. */
+static long guest_round(const char *elf, long toggles, double *f)
+{
+    const char *one = "subscribe both gpioB0\n";
+    struct guest_run none, idle, c1, c4, all;
+
+    none = bench_guest(elf, toggles, false, 0, one);
+    idle = bench_guest(elf, toggles, true, 0, one);
+    c1 = bench_guest(elf, toggles, true, 1, one);
+    c4 = bench_guest(elf, toggles, true, 4, one);
+    /* One client watching every line and its configuration. */
+    all = bench_guest(elf, toggles, true, 1, "subscribe all\n");
+    f[F_TOGGLE_NONE] = none.toggles_per_s;
+    f[F_TOGGLE_IDLE] = idle.toggles_per_s;
+    f[F_TOGGLE_ONE] = c1.toggles_per_s;
+    f[F_TOGGLE_FOUR] = c4.toggles_per_s;
+    f[F_TOGGLE_ALL] = all.toggles_per_s;
+    f[F_EVENTS_ONE] = c1.events_per_s;
+    f[F_EVENTS_FOUR] = c4.events_per_s;
+    f[F_IDLE_OVERHEAD] = 1 - idle.toggles_per_s / none.toggles_per_s;
+    f[F_ONE_VS_NONE] = c1.toggles_per_s / none.toggles_per_s;
+    f[F_FOUR_VS_NONE] = c4.toggles_per_s / none.toggles_per_s;
+    if (c1.received + c1.lost != toggles || c4.received + c4.lost != toggles) {
+        fail("edges went missing: %ld + %ld lost, %ld + %ld lost of %ld",
+             c1.received, c1.lost, c4.received, c4.lost, toggles);
+    }
+    return c1.lost + c4.lost + all.lost;
+}
+
+static void report(FILE *json, int nrounds, double (*rounds)[F_COUNT],
+                   bool guest)
+{
+    printf("%-44s %14s %25s\n", "measure", "median",
+           nrounds > 1 ? "range" : "");
+    for (int i = 0; i < F_COUNT; i++) {
+        double v[nrounds];
+        struct stats st;
+        int d = figures[i].decimals;
+
+        if (i >= F_TOGGLE_NONE && !guest) {
+            break;
+        }
+        for (int r = 0; r < nrounds; r++) {
+            v[r] = rounds[r][i];
+        }
+        st = stats_of(v, nrounds);
+        printf("%-44s %14.*f", figures[i].label, d, st.median);
+        if (nrounds > 1) {
+            printf(" %12.*f - %-12.*f", d, st.min, d, st.max);
+        }
+        printf("\n");
+        if (json) {
+            fprintf(json, ",\n  \"%s\": {\"median\": %.*f, \"min\": %.*f, "
+                    "\"max\": %.*f}", figures[i].key, d, st.median, d,
+                    st.min, d, st.max);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     long n = 20000, toggles = 0;
     const char *out = NULL, *elf = NULL;
-    struct guest_run runs[5] = { { 0 } };
     const char *echo = NULL;
-    long samples = 10000;
+    long samples = 10000, lost = 0;
+    int nrounds = 5;
+    double (*rounds)[F_COUNT];
     struct latency lat = { 0 };
-    double rt_clients[3];
     struct fixture fx;
-    struct qgpio_chip *chip;
-    double lib, batched, pipelined, qmp, floor_rt;
-    FILE *json;
+    FILE *json = NULL;
     int opt;
 
-    while ((opt = getopt(argc, argv, "e:g:l:n:o:t:")) != -1) {
+    while ((opt = getopt(argc, argv, "e:g:l:n:o:r:t:")) != -1) {
         if (opt == 'e') {
             echo = optarg;
         } else if (opt == 'l') {
@@ -618,10 +784,12 @@ int main(int argc, char **argv)
             out = optarg;
         } else if (opt == 'g') {
             elf = optarg;
+        } else if (opt == 'r') {
+            nrounds = atoi(optarg);
         } else if (opt == 't') {
             toggles = atol(optarg);
         } else {
-            fprintf(stderr, "usage: bench [-n ROUND-TRIPS] "
+            fprintf(stderr, "usage: bench [-n ROUND-TRIPS] [-r ROUNDS] "
                     "[-g TOGGLE.elf -t TOGGLES] [-e ECHO.elf [-l SAMPLES]] "
                     "[-o FILE]\n");
             return 2;
@@ -630,133 +798,47 @@ int main(int argc, char **argv)
     if (elf && toggles <= 0) {
         fail("-g needs -t, the toggle count the program was built for");
     }
+    if (nrounds < 1 || nrounds > 100) {
+        fail("-r wants 1 to 100 rounds");
+    }
     if (n < 2) {
         n = 2;
     }
+    rounds = calloc(nrounds, sizeof(*rounds));
     fixture_start(&fx);
-    chip = qgpio_chip_open(fx.gpio0);
-    if (!chip) {
-        fail("open: %s", qgpio_strerror());
+    for (int r = 0; r < nrounds; r++) {
+        round_trips_round(&fx, n, rounds[r]);
     }
-    lib = bench_library(chip, n / 2);
-    /* Round trips with 1, 8 and 64 clients connected (the others idle). */
-    {
-        static const int counts[] = { 1, 8, 64 };
-        int idle[64];
-
-        for (int k = 0; k < 3; k++) {
-            for (int i = 0; i < counts[k] - 1; i++) {
-                idle[i] = connect_unix(fx.gpio0);
-            }
-            rt_clients[k] = bench_library(chip, n / 2);
-            for (int i = 0; i < counts[k] - 1; i++) {
-                close(idle[i]);
-            }
-        }
-    }
-    batched = bench_batched(chip, n / 2);
-    pipelined = bench_pipelined(fx.gpio0, n / 2);
-    qmp = bench_qmp(fx.qmp, n / 2 > 2000 ? 2000 : n / 2);
-    floor_rt = bench_unix_floor(n);
-    qgpio_chip_close(chip);
     fixture_stop(&fx);
-    if (elf) {
-        const char *one = "subscribe both gpioB0\n";
-
-        runs[0] = bench_guest(elf, toggles, false, 0, one);
-        runs[1] = bench_guest(elf, toggles, true, 0, one);
-        runs[2] = bench_guest(elf, toggles, true, 1, one);
-        runs[3] = bench_guest(elf, toggles, true, 4, one);
-        /* One client watching every line and its configuration. */
-        runs[4] = bench_guest(elf, toggles, true, 1, "subscribe all\n");
+    for (int r = 0; elf && r < nrounds; r++) {
+        lost += guest_round(elf, toggles, rounds[r]);
     }
     if (echo) {
         lat = bench_latency(echo, samples);
     }
 
-    printf("%-44s %14s\n", "measure", "per second");
-    printf("%-44s %14.0f\n", "gpiodev round trips (C library)", lib);
-    printf("%-44s %14.0f\n", "QMP qom-set/qom-get round trips", qmp);
-    printf("%-44s %14.0f\n", "unix socket ping-pong round trips", floor_rt);
-    printf("%-44s %14.0f\n", "gpiodev line values, 32 per message", batched);
-    printf("%-44s %14.0f\n", "gpiodev requests, 64 pipelined", pipelined);
-    printf("%-44s %14.1f\n", "ratio gpiodev / QMP", lib / qmp);
-    printf("%-44s %14.2f\n", "ratio gpiodev / unix floor", lib / floor_rt);
-    printf("%-44s %14.0f\n", "gpiodev round trips, 1 client connected",
-           rt_clients[0]);
-    printf("%-44s %14.0f\n", "gpiodev round trips, 8 clients connected",
-           rt_clients[1]);
-    printf("%-44s %14.0f\n", "gpiodev round trips, 64 clients connected",
-           rt_clients[2]);
+    if (out) {
+        json = fopen(out, "w");
+        if (!json) {
+            fail("%s: %s", out, strerror(errno));
+        }
+        fprintf(json, "{\n  \"rounds\": %d,\n  \"round_trips\": %ld",
+                nrounds, n);
+        if (elf) {
+            fprintf(json, ",\n  \"guest_toggles\": %ld,\n"
+                    "  \"events_lost\": %ld", toggles, lost);
+        }
+    }
+    report(json, nrounds, rounds, elf);
     if (elf) {
-        static const char *const what[] = {
-            "no gpiodev", "gpiodev, no client", "one client subscribed",
-            "four clients subscribed",
-        };
-
-        for (int i = 0; i < 4; i++) {
-            printf("guest toggles/s, %-27s %14.0f\n", what[i],
-                   runs[i].toggles_per_s);
-        }
-        for (int i = 2; i < 4; i++) {
-            printf("edges delivered/s to a client (%s) %*.0f, lost %ld\n",
-                   i == 2 ? "1" : "4", 10, runs[i].events_per_s,
-                   runs[i].lost);
-        }
-        printf("%-44s %14.3f\n", "idle overhead (1 - b/a)",
-               1 - runs[1].toggles_per_s / runs[0].toggles_per_s);
-        printf("%-44s %14.3f\n", "one client: toggle rate c/a",
-               runs[2].toggles_per_s / runs[0].toggles_per_s);
-        printf("%-44s %14.0f\n", "guest toggles/s, a client on all lines",
-               runs[4].toggles_per_s);
+        printf("%-44s %14ld\n", "edges lost, all rounds and clients", lost);
     }
     if (echo) {
         printf("%-44s %8.1f / %.1f\n", "host to guest latency, us "
                "(median / p99)", lat.h2g_median, lat.h2g_p99);
         printf("%-44s %8.1f / %.1f\n", "guest to host latency, us "
                "(median / p99)", lat.g2h_median, lat.g2h_p99);
-    }
-
-    json = out ? fopen(out, "w") : NULL;
-    if (out && !json) {
-        fail("%s: %s", out, strerror(errno));
-    }
-    if (json) {
-        fprintf(json, "{\n  \"round_trips\": %ld,\n"
-                "  \"gpiodev_round_trips_per_s\": %.0f,\n"
-                "  \"qmp_round_trips_per_s\": %.0f,\n"
-                "  \"unix_floor_round_trips_per_s\": %.0f,\n"
-                "  \"gpiodev_batched_line_values_per_s\": %.0f,\n"
-                "  \"gpiodev_pipelined_requests_per_s\": %.0f,\n"
-                "  \"ratio_gpiodev_to_qmp\": %.2f,\n"
-                "  \"ratio_gpiodev_to_unix_floor\": %.3f",
-                n, lib, qmp, floor_rt, batched, pipelined, lib / qmp,
-                lib / floor_rt);
-        if (elf) {
-            fprintf(json, ",\n  \"guest_toggles\": %ld,\n"
-                    "  \"guest_toggles_per_s\": {\"no_gpiodev\": %.0f, "
-                    "\"idle\": %.0f, \"one_client\": %.0f, "
-                    "\"four_clients\": %.0f},\n"
-                    "  \"events_per_s\": {\"one_client\": %.0f, "
-                    "\"four_clients\": %.0f},\n"
-                    "  \"events_lost\": {\"one_client\": %ld, "
-                    "\"four_clients\": %ld},\n"
-                    "  \"events_received\": {\"one_client\": %ld, "
-                    "\"four_clients\": %ld}",
-                    toggles, runs[0].toggles_per_s, runs[1].toggles_per_s,
-                    runs[2].toggles_per_s, runs[3].toggles_per_s,
-                    runs[2].events_per_s, runs[3].events_per_s,
-                    runs[2].lost, runs[3].lost, runs[2].received,
-                    runs[3].received);
-        }
-        fprintf(json, ",\n  \"round_trips_per_s_with_clients\": "
-                "{\"1\": %.0f, \"8\": %.0f, \"64\": %.0f}",
-                rt_clients[0], rt_clients[1], rt_clients[2]);
-        if (elf) {
-            fprintf(json, ",\n  \"guest_toggles_per_s_all_lines_watched\": "
-                    "%.0f", runs[4].toggles_per_s);
-        }
-        if (echo) {
+        if (json) {
             fprintf(json, ",\n  \"latency_us\": {\"samples\": %ld, "
                     "\"host_to_guest_median\": %.1f, "
                     "\"host_to_guest_p99\": %.1f, "
@@ -765,8 +847,11 @@ int main(int argc, char **argv)
                     lat.h2g_median, lat.h2g_p99, lat.g2h_median,
                     lat.g2h_p99);
         }
+    }
+    if (json) {
         fprintf(json, "\n}\n");
         fclose(json);
     }
+    free(rounds);
     return 0;
 }

@@ -67,7 +67,7 @@ run guest 600 "$PYTHON" "$top/tests/test_guest.py"
 run qmp 300 "$PYTHON" "$top/tests/test_qmp.py"
 # The benchmark, on a tiny count so that it cannot rot; no timing is
 # checked here.
-run bench-smoke 120 "$host_build/bench/bench" -n 50 \
+run bench-smoke 120 "$host_build/bench/bench" -n 50 -r 1 \
     -g "$host_build/bench/toggle-smoke.elf" -t 2000 \
     -e "$host_build/bench/echo.elf" -l 20 \
     -o "$log_dir/bench-smoke.json"
