@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -244,6 +245,7 @@ static double bench_unix_floor(long round_trips)
     }
     pid = fork();
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         close(sv[0]);
         while (read(sv[1], &c, 1) == 1 && write(sv[1], &c, 1) == 1) {
             /* Echo. */
@@ -336,6 +338,8 @@ static void guest_start(struct guest_qemu *g, const char *elf, bool gpiodev)
     }
     g->pid = fork();
     if (g->pid == 0) {
+        /* A bench that fails must not leave a guest spinning. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         dup2(input[0], 0);
         dup2(serial[1], 1);
         execl(qemu, qemu, "-M", "ast2600-evb", "-display", "none",
