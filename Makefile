@@ -5,7 +5,7 @@
 #   make check      build and run every test; ends with "N passed, N failed"
 #   make demo       a Debian guest and host tools play a GPIO scenario
 #   make run        the same guest on this terminal, sockets to play with
-#   make bench      round trips: gpiodev against QMP and a unix socket
+#   make bench      round trips, guest edge rate, latency (medians of 5 rounds)
 #   make qemu-series  write our QEMU changes as a git format-patch series
 #   make checkpatch   run QEMU's scripts/checkpatch.pl over that series
 #
