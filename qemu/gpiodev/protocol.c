@@ -194,19 +194,22 @@ void gpio_format_event(GString *out, Gpiodev *gd, const GpiodevEvent *ev)
         gpio_format_edge(out, info->name, ev);
         return;
     case GPIODEV_EVENT_CONFIG:
-        g_string_append_printf(out, "event config offset=%u", ev->offset);
+        g_string_append(out, "event config");
+        gpio_append_num(out, "offset", ev->offset);
         gpio_append_kv(out, "name", info->name);
         gpio_append_line_config(out, info);
-        g_string_append_printf(out, " level=%d", ev->level);
+        gpio_append_num(out, "level", ev->level);
         break;
     case GPIODEV_EVENT_REQUESTED:
-        g_string_append_printf(out, "event requested offset=%u", ev->offset);
+        g_string_append(out, "event requested");
+        gpio_append_num(out, "offset", ev->offset);
         gpio_append_kv(out, "name", info->name);
         consumer = gpiodev_line_consumer(gd, ev->offset);
         gpio_append_kv(out, "consumer", consumer ? consumer : "");
         break;
     case GPIODEV_EVENT_RELEASED:
-        g_string_append_printf(out, "event released offset=%u", ev->offset);
+        g_string_append(out, "event released");
+        gpio_append_num(out, "offset", ev->offset);
         gpio_append_kv(out, "name", info->name);
         break;
     }
