@@ -744,6 +744,7 @@ static void report(FILE *json, int nrounds, double (*rounds)[F_COUNT],
         struct stats st;
         int d = figures[i].decimals;
 
+        /* The guest's figures come last in enum figure. */
         if (i >= F_TOGGLE_NONE && !guest) {
             break;
         }
