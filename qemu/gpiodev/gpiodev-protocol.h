@@ -44,7 +44,30 @@ bool gpio_request_reader_run(GpioRequestReader *r, GpiodevClient *client,
                              GString *out, bool *quit);
 
 void gpio_format_greeting(GString *out);
-void gpio_format_event(GString *out, Gpiodev *gd, const GpiodevEvent *ev);
+
+/*
+ * The part of a line's edge events that never changes, "event edge
+ * offset=N name=NAME", formatted once when a backend opens.  A line's
+ * name is fixed once its controller is realized, so formatting an edge
+ * needs nothing else from the gpiodev: it can be done outside the BQL.
+ */
+typedef struct GpioEdgePrefixes {
+    unsigned nlines;
+    char **text;
+    size_t *len;
+} GpioEdgePrefixes;
+
+/* The most gpio_format_edge() appends after the prefix. */
+#define GPIO_EDGE_MAX_SUFFIX 160
+
+void gpio_edge_prefixes_init(GpioEdgePrefixes *p, Gpiodev *gd);
+void gpio_edge_prefixes_cleanup(GpioEdgePrefixes *p);
+/* Any thread; @ev is an edge of a line that @prefixes describes. */
+void gpio_format_edge(GString *out, const GpioEdgePrefixes *prefixes,
+                      const GpiodevEvent *ev);
+/* Configuration and ownership events: with the BQL held. */
+void gpio_format_line_event(GString *out, Gpiodev *gd,
+                            const GpiodevEvent *ev);
 void gpio_format_overflow(GString *out, uint64_t lost);
 
 #endif /* GPIODEV_PROTOCOL_H */

@@ -82,11 +82,10 @@ static bool line_info_equal(const GpioLineInfo *a, const GpioLineInfo *b)
            a->interrupt == b->interrupt;
 }
 
-static void gpiodev_stamp(Gpiodev *gd, GpiodevEvent *ev)
+static void gpiodev_stamp(GpiodevEvent *ev)
 {
     struct timespec ts;
 
-    ev->id = ++gd->events;
     ev->guest_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     /* QEMU_CLOCK_HOST has microseconds only; events deserve better. */
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -119,7 +118,7 @@ void gpiodev_notify_level(Gpiodev *gd, unsigned offset, bool level)
         .seqno = gd->seqno,
         .line_seqno = line->seqno,
     };
-    gpiodev_stamp(gd, &ev);
+    gpiodev_stamp(&ev);
     QTAILQ_FOREACH(c, &gd->clients, next) {
         if (test_bit(offset, level ? c->rising : c->falling)) {
             c->ops->event(c, &ev);
@@ -132,7 +131,7 @@ static void gpiodev_send_config_event(Gpiodev *gd, GpiodevEvent *ev)
 {
     GpiodevClient *c;
 
-    gpiodev_stamp(gd, ev);
+    gpiodev_stamp(ev);
     QTAILQ_FOREACH(c, &gd->clients, next) {
         if (test_bit(ev->offset, c->config)) {
             c->ops->event(c, ev);

@@ -7,8 +7,10 @@
 
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
+#include "qemu/event_notifier.h"
 #include "qemu/main-loop.h"
 #include "qemu/sockets.h"
+#include "qemu/thread.h"
 #include "qemu/timer.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
@@ -25,10 +27,9 @@ OBJECT_DECLARE_SIMPLE_TYPE(GpiodevSocket, GPIODEV_SOCKET)
 #define GPIODEV_SOCKET_DEFAULT_QUEUE_LIMIT (1 * MiB)
 /*
  * Events are written at once, except in a burst: then not more often
- * than this.  Each flush takes the BQL from a busy vCPU, which costs it
- * tens of microseconds; a guest toggling a line as fast as it can ran
- * 30% slower with flushes every 100 us than every millisecond.  A
- * burst's events still leave within a millisecond, timestamps intact.
+ * than this, so that a guest toggling a line as fast as it can does not
+ * wake the writer for every edge.  A burst's events still leave within
+ * a millisecond, timestamps intact.
  */
 #define GPIODEV_SOCKET_FLUSH_INTERVAL_NS (1 * SCALE_MS)
 
@@ -47,13 +48,38 @@ struct GpiodevSocket {
     char *unix_path;
     guint reconnect_tag;
     bool connecting;
-    /* The text of the last event sent, shared by all sessions. */
-    GString *event_text;
-    uint64_t event_text_id;
+    GpioEdgePrefixes edge_prefixes;
     unsigned next_session_id;
     QTAILQ_HEAD(, GpioSession) sessions;
 };
 
+/*
+ * Output handed to a session's writer: text, and edges to be formatted
+ * into it.  An edge at position @at goes before text[at].
+ */
+typedef struct GpioOutput {
+    GString *text;
+    GArray *edges;
+    /* Events in it, edges and the rest. */
+    unsigned events;
+    /*
+     * What it counts for in GpioSession.queued: its text, and for each
+     * edge the longest it can be once formatted.
+     */
+    size_t cost;
+} GpioOutput;
+
+typedef struct GpioQueuedEdge {
+    size_t at;
+    GpiodevEvent ev;
+} GpioQueuedEdge;
+
+/*
+ * A client connection.  Requests are read and executed in the main
+ * loop; replies and events are written by the session's writer thread,
+ * so that the vCPU that causes an event only queues it: formatting and
+ * writing it take neither the vCPU's time nor the BQL.
+ */
 struct GpioSession {
     GpiodevClient client;
     GpiodevSocket *s;
@@ -61,39 +87,433 @@ struct GpioSession {
     QIOChannelSocket *sioc;
     QIOChannel *ioc;
     guint read_tag;
-    guint write_tag;
-    QEMUBH *flush_bh;
-    QEMUTimer *flush_timer;
-    /* Events are queued and a flush is on its way. */
-    bool flush_pending;
-    int64_t last_flush_ns;
-    /* Events queued since the last flush, and in the one before. */
-    unsigned batch_events;
-    unsigned last_batch_events;
     GpioRequestReader reader;
-    GString *out;
-    /* Bytes of @out already written. */
-    size_t out_sent;
-    /* Events dropped since the client was last told. */
-    uint64_t lost;
+    /*
+     * Replies built and not yet handed to the output: those of the
+     * requests executed in one go, which leave together.
+     */
+    GString *reply;
+    /* Output formatted to be written from the main loop. */
+    GString *direct;
     /* The client asked to close: close once everything is written. */
     bool closing;
     /* The client will send nothing more: answer, then close. */
     bool eof;
     QTAILQ_ENTRY(GpioSession) next;
+
+    QemuThread writer;
+    /* Wakes the writer: output after a quiet spell, or time to stop. */
+    EventNotifier writer_wake;
+    /*
+     * Runs gpio_session_process(): an event to write, room again, all
+     * written, or the connection broken.
+     */
+    QEMUBH *resume_bh;
+
+    QemuMutex lock;
+    /* Everything below is protected by @lock. */
+    GpioOutput pending;
+    /*
+     * Bytes of output not yet written to the connection: the pending
+     * output at its cost, and what the writer holds.
+     */
+    size_t queued;
+    /* Events dropped since the client was last told. */
+    uint64_t lost;
+    /*
+     * The last write: when it ended, and how many events it carried
+     * (more than one makes the next wait for the flush interval).
+     */
+    int64_t last_write_ns;
+    unsigned last_write_events;
+    /* The writer waits for output and must be woken for it. */
+    bool writer_idle;
+    /* The main loop waits for everything to be written. */
+    bool drain_wanted;
+    bool stop;
+    /* A write failed: the connection is gone. */
+    bool broken;
 };
 
 static void gpiodev_socket_arm_reconnect(GpiodevSocket *s);
 
-static size_t gpio_session_queued(GpioSession *ss)
+static void gpio_output_init(GpioOutput *o)
 {
-    return ss->out->len - ss->out_sent;
+    o->text = g_string_sized_new(4096);
+    o->edges = g_array_new(false, false, sizeof(GpioQueuedEdge));
+    o->events = 0;
+    o->cost = 0;
 }
 
-static bool gpio_session_full(GpioSession *ss)
+static void gpio_output_clear(GpioOutput *o)
 {
-    return gpio_session_queued(ss) >= ss->s->queue_limit;
+    g_string_truncate(o->text, 0);
+    g_array_set_size(o->edges, 0);
+    o->events = 0;
+    o->cost = 0;
 }
+
+static void gpio_output_cleanup(GpioOutput *o)
+{
+    g_string_free(o->text, true);
+    g_array_free(o->edges, true);
+}
+
+/* Output, with @lock held */
+
+static bool gpio_session_full_locked(GpioSession *ss)
+{
+    return ss->queued >= ss->s->queue_limit;
+}
+
+static void gpio_session_add_cost_locked(GpioSession *ss, size_t cost)
+{
+    ss->pending.cost += cost;
+    ss->queued += cost;
+}
+
+/* Say what was lost before what comes after it. */
+static void gpio_session_report_lost_locked(GpioSession *ss)
+{
+    size_t len = ss->pending.text->len;
+
+    gpio_format_overflow(ss->pending.text, ss->lost);
+    ss->pending.events++;
+    gpio_session_add_cost_locked(ss, ss->pending.text->len - len);
+    ss->lost = 0;
+}
+
+/* Whether the writer must be woken for what was just queued. */
+static bool gpio_session_take_writer_idle_locked(GpioSession *ss)
+{
+    bool idle = ss->writer_idle;
+
+    ss->writer_idle = false;
+    return idle;
+}
+
+/*
+ * Writing changes @queued by @delta.  Tell the main loop when that
+ * makes room for requests or completes a wanted drain.
+ */
+static void gpio_session_account_locked(GpioSession *ss, ssize_t delta)
+{
+    bool was_full = gpio_session_full_locked(ss);
+
+    ss->queued += delta;
+    if (!ss->queued && ss->lost) {
+        gpio_session_report_lost_locked(ss);
+    }
+    if ((was_full && !gpio_session_full_locked(ss)) ||
+        (!ss->queued && ss->drain_wanted)) {
+        ss->drain_wanted = false;
+        qemu_bh_schedule(ss->resume_bh);
+    }
+}
+
+/* Whether the last write was part of a burst, and when the next may go. */
+static int64_t gpio_session_next_write_locked(GpioSession *ss)
+{
+    if (ss->last_write_events <= 1) {
+        return 0;
+    }
+    return ss->last_write_ns + GPIODEV_SOCKET_FLUSH_INTERVAL_NS;
+}
+
+/* Format @o, its edges into the text where they belong, onto @out. */
+static void gpio_output_format(const GpioOutput *o, GString *out,
+                               const GpioEdgePrefixes *prefixes)
+{
+    size_t from = 0;
+
+    for (guint i = 0; i < o->edges->len; i++) {
+        GpioQueuedEdge *e = &g_array_index(o->edges, GpioQueuedEdge, i);
+
+        g_string_append_len(out, o->text->str + from, e->at - from);
+        gpio_format_edge(out, prefixes, &e->ev);
+        from = e->at;
+    }
+    g_string_append_len(out, o->text->str + from, o->text->len - from);
+}
+
+/* The writer thread */
+
+typedef struct GpioWriter {
+    GpioSession *ss;
+    /* What it took from the pending output. */
+    GpioOutput taken;
+    /* Formatted, and not yet written past @sent. */
+    GString *out;
+    size_t sent;
+} GpioWriter;
+
+/* Sleep until woken or for @timeout_ns (-1: no limit). */
+static void gpio_writer_sleep(GpioSession *ss, int64_t timeout_ns,
+                              bool want_writable)
+{
+    GPollFD fds[2] = {
+        { .fd = event_notifier_get_fd(&ss->writer_wake), .events = G_IO_IN },
+        { .fd = ss->sioc->fd, .events = G_IO_OUT },
+    };
+
+    qemu_poll_ns(fds, want_writable ? 2 : 1, timeout_ns);
+    event_notifier_test_and_clear(&ss->writer_wake);
+}
+
+/*
+ * Wait until there is output and the burst rule lets it go, and take
+ * it.  False when the session stops.
+ */
+static bool gpio_writer_take(GpioWriter *w)
+{
+    GpioSession *ss = w->ss;
+    GpioOutput swap;
+
+    for (;;) {
+        int64_t now, next;
+
+        qemu_mutex_lock(&ss->lock);
+        if (ss->stop) {
+            qemu_mutex_unlock(&ss->lock);
+            return false;
+        }
+        if (ss->broken || !ss->pending.cost) {
+            ss->writer_idle = !ss->broken;
+            qemu_mutex_unlock(&ss->lock);
+            gpio_writer_sleep(ss, -1, false);
+            continue;
+        }
+        now = get_clock();
+        next = gpio_session_next_write_locked(ss);
+        if (now < next) {
+            qemu_mutex_unlock(&ss->lock);
+            gpio_writer_sleep(ss, next - now, false);
+            continue;
+        }
+        swap = ss->pending;
+        ss->pending = w->taken;
+        w->taken = swap;
+        ss->last_write_events = w->taken.events;
+        qemu_mutex_unlock(&ss->lock);
+        return true;
+    }
+}
+
+static void gpio_writer_format(GpioWriter *w)
+{
+    size_t len = w->out->len;
+
+    gpio_output_format(&w->taken, w->out, &w->ss->s->edge_prefixes);
+    qemu_mutex_lock(&w->ss->lock);
+    gpio_session_account_locked(w->ss, (ssize_t)(w->out->len - len) -
+                                       (ssize_t)w->taken.cost);
+    qemu_mutex_unlock(&w->ss->lock);
+    gpio_output_clear(&w->taken);
+}
+
+/* Write everything formatted; false if the session stops or breaks. */
+static bool gpio_writer_write(GpioWriter *w)
+{
+    GpioSession *ss = w->ss;
+
+    while (w->sent < w->out->len) {
+        ssize_t n = qio_channel_write(ss->ioc, w->out->str + w->sent,
+                                      w->out->len - w->sent, NULL);
+        bool stop;
+
+        if (n == QIO_CHANNEL_ERR_BLOCK) {
+            gpio_writer_sleep(ss, -1, true);
+            qemu_mutex_lock(&ss->lock);
+            stop = ss->stop;
+            qemu_mutex_unlock(&ss->lock);
+            if (stop) {
+                return false;
+            }
+            continue;
+        }
+        qemu_mutex_lock(&ss->lock);
+        if (n < 0) {
+            ss->broken = true;
+            qemu_bh_schedule(ss->resume_bh);
+        } else {
+            w->sent += n;
+            ss->last_write_ns = get_clock();
+            gpio_session_account_locked(ss, -n);
+        }
+        qemu_mutex_unlock(&ss->lock);
+        if (n < 0) {
+            return false;
+        }
+    }
+    g_string_truncate(w->out, 0);
+    w->sent = 0;
+    return true;
+}
+
+static void *gpio_session_writer(void *opaque)
+{
+    GpioWriter w = { .ss = opaque, .out = g_string_sized_new(4096) };
+
+    gpio_output_init(&w.taken);
+    while (gpio_writer_take(&w)) {
+        gpio_writer_format(&w);
+        if (!gpio_writer_write(&w)) {
+            break;
+        }
+    }
+    /* After a failed write, wait to be stopped. */
+    while (gpio_writer_take(&w)) {
+        gpio_output_clear(&w.taken);
+    }
+    gpio_output_cleanup(&w.taken);
+    g_string_free(w.out, true);
+    return NULL;
+}
+
+/* Output from the main loop or a vCPU, with the BQL held */
+
+/*
+ * Write the pending output from here when the writer holds none:
+ * nothing must go before it then, and a reply or an isolated event
+ * leaves without waking another thread.  What the connection does
+ * not take at once is left to the writer.  Returns whether the writer
+ * must be woken.
+ */
+static bool gpio_session_write_now_locked(GpioSession *ss)
+{
+    GpioOutput *o = &ss->pending;
+    GString *out = ss->direct;
+    ssize_t n;
+
+    if (!o->cost) {
+        return false;
+    }
+    if (ss->broken || ss->queued != o->cost) {
+        return !ss->broken && gpio_session_take_writer_idle_locked(ss);
+    }
+    g_string_truncate(out, 0);
+    gpio_output_format(o, out, &ss->s->edge_prefixes);
+    gpio_session_account_locked(ss, (ssize_t)out->len - (ssize_t)o->cost);
+    ss->last_write_events = o->events;
+    gpio_output_clear(o);
+    n = qio_channel_write(ss->ioc, out->str, out->len, NULL);
+    if (n == QIO_CHANNEL_ERR_BLOCK) {
+        n = 0;
+    } else if (n < 0) {
+        ss->broken = true;
+        qemu_bh_schedule(ss->resume_bh);
+        return false;
+    }
+    ss->last_write_ns = get_clock();
+    gpio_session_account_locked(ss, -n);
+    if (n < out->len) {
+        /* The rest, now plain text, goes to the writer. */
+        g_string_append_len(o->text, out->str + n, out->len - n);
+        o->cost = out->len - n;
+    }
+    if (out->allocated_len > 64 * KiB) {
+        /* Only a burst needs that much: do not hold on to it. */
+        g_string_free(out, true);
+        ss->direct = g_string_sized_new(256);
+    }
+    /* That, or an overflow report now due. */
+    return o->cost && gpio_session_take_writer_idle_locked(ss);
+}
+
+/* Hand the replies built in @reply to the output, in order. */
+static void gpio_session_queue_reply_locked(GpioSession *ss)
+{
+    g_string_append_len(ss->pending.text, ss->reply->str, ss->reply->len);
+    gpio_session_add_cost_locked(ss, ss->reply->len);
+    g_string_truncate(ss->reply, 0);
+}
+
+/* Send the replies built, and whatever pending output the main loop may. */
+static void gpio_session_flush(GpioSession *ss)
+{
+    bool wake;
+
+    qemu_mutex_lock(&ss->lock);
+    gpio_session_queue_reply_locked(ss);
+    wake = gpio_session_write_now_locked(ss);
+    qemu_mutex_unlock(&ss->lock);
+    if (wake) {
+        event_notifier_set(&ss->writer_wake);
+    }
+}
+
+static void gpio_session_queue_event_locked(GpioSession *ss,
+                                            const GpiodevEvent *ev)
+{
+    GpiodevSocket *s = ss->s;
+    GpioOutput *o = &ss->pending;
+
+    if (ev->kind == GPIODEV_EVENT_EDGE) {
+        GpioQueuedEdge e = { .at = o->text->len, .ev = *ev };
+
+        g_array_append_val(o->edges, e);
+        gpio_session_add_cost_locked(ss, s->edge_prefixes.len[ev->offset] +
+                                     GPIO_EDGE_MAX_SUFFIX);
+    } else {
+        size_t len = o->text->len;
+
+        gpio_format_line_event(o->text, &s->parent_obj, ev);
+        gpio_session_add_cost_locked(ss, o->text->len - len);
+    }
+    o->events++;
+}
+
+/*
+ * An event after a quiet spell is written by the main loop at once;
+ * the events of a burst are left to the writer, so that the vCPU
+ * making them is not slowed down by the BQL being taken to flush them.
+ */
+static void gpio_session_event(GpiodevClient *client,
+                               const GpiodevEvent *ev)
+{
+    GpioSession *ss = container_of(client, GpioSession, client);
+    Gpiodev *gd = client->gpiodev;
+    bool wake = false, flush = false;
+
+    if (ss->closing) {
+        return;
+    }
+    qemu_mutex_lock(&ss->lock);
+    if (ss->broken) {
+        /* Closed as soon as the main loop gets to it. */
+    } else if (gpio_session_full_locked(ss)) {
+        ss->lost++;
+        trace_gpiodev_socket_event_lost(gd->id, ss->id, ss->lost);
+    } else {
+        bool quiet = !ss->queued && ss->last_write_events <= 1;
+
+        /* The replies to the requests before the one causing this. */
+        gpio_session_queue_reply_locked(ss);
+        if (ss->lost) {
+            gpio_session_report_lost_locked(ss);
+        }
+        trace_gpiodev_socket_event(gd->id, ss->id, ev->offset, ev->kind);
+        gpio_session_queue_event_locked(ss, ev);
+        if (quiet) {
+            flush = true;
+        } else {
+            wake = gpio_session_take_writer_idle_locked(ss);
+        }
+    }
+    qemu_mutex_unlock(&ss->lock);
+    if (flush) {
+        qemu_bh_schedule(ss->resume_bh);
+    }
+    if (wake) {
+        event_notifier_set(&ss->writer_wake);
+    }
+}
+
+static const GpiodevClientOps gpio_session_ops = {
+    .event = gpio_session_event,
+};
+
+/* Requests, in the main loop */
 
 static void gpio_session_close(GpioSession *ss)
 {
@@ -104,16 +524,24 @@ static void gpio_session_close(GpioSession *ss)
     if (ss->read_tag) {
         g_source_remove(ss->read_tag);
     }
-    if (ss->write_tag) {
-        g_source_remove(ss->write_tag);
-    }
+    /* No event can be queued for it any more. */
     gpiodev_client_cleanup(&ss->client);
-    qemu_bh_delete(ss->flush_bh);
-    timer_free(ss->flush_timer);
+
+    qemu_mutex_lock(&ss->lock);
+    ss->stop = true;
+    qemu_mutex_unlock(&ss->lock);
+    event_notifier_set(&ss->writer_wake);
+    qemu_thread_join(&ss->writer);
+
+    qemu_bh_delete(ss->resume_bh);
+    event_notifier_cleanup(&ss->writer_wake);
+    qemu_mutex_destroy(&ss->lock);
+    gpio_output_cleanup(&ss->pending);
     qio_channel_close(ss->ioc, NULL);
     object_unref(OBJECT(ss->sioc));
     gpio_request_reader_cleanup(&ss->reader);
-    g_string_free(ss->out, true);
+    g_string_free(ss->reply, true);
+    g_string_free(ss->direct, true);
     g_free(ss);
 
     if (!s->server) {
@@ -121,17 +549,48 @@ static void gpio_session_close(GpioSession *ss)
     }
 }
 
-static void gpio_session_take_lost(GpioSession *ss)
+/* Counting the replies not handed to the output yet. */
+static bool gpio_session_full(GpioSession *ss)
 {
-    if (ss->lost && !ss->closing) {
-        gpio_format_overflow(ss->out, ss->lost);
-        ss->lost = 0;
-    }
+    bool full;
+
+    qemu_mutex_lock(&ss->lock);
+    full = ss->queued + ss->reply->len >= ss->s->queue_limit;
+    qemu_mutex_unlock(&ss->lock);
+    return full;
+}
+
+static bool gpio_session_broken(GpioSession *ss)
+{
+    bool broken;
+
+    qemu_mutex_lock(&ss->lock);
+    broken = ss->broken;
+    qemu_mutex_unlock(&ss->lock);
+    return broken;
+}
+
+/* Whether all output is written; if not, resume_bh runs once it is. */
+static bool gpio_session_drained(GpioSession *ss)
+{
+    bool drained;
+
+    qemu_mutex_lock(&ss->lock);
+    drained = !ss->queued;
+    ss->drain_wanted = !drained;
+    qemu_mutex_unlock(&ss->lock);
+    return drained;
+}
+
+/* Nothing follows the reply to quit, not even an overflow report. */
+static void gpio_session_forget_lost(GpioSession *ss)
+{
+    qemu_mutex_lock(&ss->lock);
+    ss->lost = 0;
+    qemu_mutex_unlock(&ss->lock);
 }
 
 static gboolean gpio_session_readable(QIOChannel *ioc, GIOCondition cond,
-                                      gpointer opaque);
-static gboolean gpio_session_writable(QIOChannel *ioc, GIOCondition cond,
                                       gpointer opaque);
 
 /*
@@ -139,10 +598,9 @@ static gboolean gpio_session_writable(QIOChannel *ioc, GIOCondition cond,
  * does not read what we send cannot make us hold more than its
  * queue limit, plus the replies to one read's worth of requests.
  */
-static void gpio_session_update_watches(GpioSession *ss)
+static void gpio_session_update_watch(GpioSession *ss)
 {
     bool want_read = !ss->closing && !ss->eof && !gpio_session_full(ss);
-    bool want_write = gpio_session_queued(ss) > 0;
 
     if (want_read && !ss->read_tag) {
         ss->read_tag = qio_channel_add_watch(ss->ioc, G_IO_IN | G_IO_HUP,
@@ -151,155 +609,45 @@ static void gpio_session_update_watches(GpioSession *ss)
         g_source_remove(ss->read_tag);
         ss->read_tag = 0;
     }
-    if (want_write && !ss->write_tag) {
-        ss->write_tag = qio_channel_add_watch(ss->ioc, G_IO_OUT,
-                                              gpio_session_writable, ss,
-                                              NULL);
-    } else if (!want_write && ss->write_tag) {
-        g_source_remove(ss->write_tag);
-        ss->write_tag = 0;
-    }
-}
-
-/* Write what we can without blocking; false if the session was closed. */
-static bool gpio_session_flush(GpioSession *ss)
-{
-    for (;;) {
-        ssize_t n;
-
-        if (!gpio_session_queued(ss)) {
-            g_string_truncate(ss->out, 0);
-            ss->out_sent = 0;
-            gpio_session_take_lost(ss);
-            if (!gpio_session_queued(ss)) {
-                return true;
-            }
-        }
-        n = qio_channel_write(ss->ioc, ss->out->str + ss->out_sent,
-                              gpio_session_queued(ss), NULL);
-        if (n == QIO_CHANNEL_ERR_BLOCK) {
-            return true;
-        }
-        if (n < 0) {
-            gpio_session_close(ss);
-            return false;
-        }
-        ss->out_sent += n;
-    }
 }
 
 /*
- * Execute the requests received, as far as the queue allows, and send
- * what can be sent.  Every I/O callback ends here.
+ * Execute the requests received as far as the queue allows, and close
+ * the session when it is over.  Every main-loop callback ends here.
  */
 static void gpio_session_process(GpioSession *ss)
 {
-    ss->flush_pending = false;
-    ss->last_flush_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
-    ss->last_batch_events = ss->batch_events;
-    ss->batch_events = 0;
-    /*
-     * Until the requests received run out or the queue stays full: a
-     * flush that empties a full queue lets the next requests run.
-     */
-    do {
-        while (!ss->closing && !gpio_session_full(ss) &&
-               gpio_request_reader_run(&ss->reader, &ss->client, ss->out,
-                                       &ss->closing)) {
-            /* One request at a time, so that a full queue stops us. */
-        }
-        if (!gpio_session_flush(ss)) {
-            return;
-        }
-    } while (!ss->closing && !gpio_session_full(ss) &&
-             gpio_request_reader_ready(&ss->reader));
-    if ((ss->closing || ss->eof) && !gpio_session_queued(ss)) {
+    if (gpio_session_broken(ss)) {
         gpio_session_close(ss);
         return;
     }
-    gpio_session_update_watches(ss);
+    /*
+     * One request at a time, so that a full queue stops us; their
+     * replies go out together.  Writing them may make room for the
+     * requests already received.
+     */
+    do {
+        while (!ss->closing && !gpio_session_full(ss) &&
+               gpio_request_reader_run(&ss->reader, &ss->client, ss->reply,
+                                       &ss->closing)) {
+            if (ss->closing) {
+                gpio_session_forget_lost(ss);
+            }
+        }
+        gpio_session_flush(ss);
+    } while (!ss->closing && !gpio_session_full(ss) &&
+             gpio_request_reader_ready(&ss->reader));
+    if ((ss->closing || ss->eof) && gpio_session_drained(ss)) {
+        gpio_session_close(ss);
+        return;
+    }
+    gpio_session_update_watch(ss);
 }
 
-static gboolean gpio_session_writable(QIOChannel *ioc, GIOCondition cond,
-                                      gpointer opaque)
-{
-    GpioSession *ss = opaque;
-
-    ss->write_tag = 0;
-    gpio_session_process(ss);
-    return G_SOURCE_REMOVE;
-}
-
-static void gpio_session_flush_bh(void *opaque)
+static void gpio_session_resume_bh(void *opaque)
 {
     gpio_session_process(opaque);
 }
-
-/*
- * Compact the buffer now and then so that a client that always has a
- * little queued does not make it grow without bound.
- */
-static void gpio_session_compact(GpioSession *ss)
-{
-    if (ss->out_sent > 64 * KiB && ss->out_sent > ss->out->len / 2) {
-        g_string_erase(ss->out, 0, ss->out_sent);
-        ss->out_sent = 0;
-    }
-}
-
-/*
- * Flush soon: right away after a quiet spell (the last flush carried at
- * most one event) or if the last flush is long enough ago, else when it
- * will be, so that a burst of edges becomes a few writes.
- */
-static void gpio_session_schedule_flush(GpioSession *ss)
-{
-    int64_t next = ss->last_flush_ns + GPIODEV_SOCKET_FLUSH_INTERVAL_NS;
-
-    ss->batch_events++;
-    if (ss->flush_pending) {
-        return;
-    }
-    ss->flush_pending = true;
-    if (ss->last_batch_events <= 1 ||
-        qemu_clock_get_ns(QEMU_CLOCK_REALTIME) >= next) {
-        qemu_bh_schedule(ss->flush_bh);
-    } else {
-        timer_mod(ss->flush_timer, next);
-    }
-}
-
-static void gpio_session_event(GpiodevClient *client,
-                               const GpiodevEvent *ev)
-{
-    GpioSession *ss = container_of(client, GpioSession, client);
-    Gpiodev *gd = client->gpiodev;
-
-    if (ss->closing) {
-        return;
-    }
-    if (gpio_session_full(ss)) {
-        ss->lost++;
-        trace_gpiodev_socket_event_lost(gd->id, ss->id, ss->lost);
-        return;
-    }
-    gpio_session_compact(ss);
-    /* Say what was lost before what came after it. */
-    gpio_session_take_lost(ss);
-    trace_gpiodev_socket_event(gd->id, ss->id, ev->offset, ev->kind);
-    if (ss->s->event_text_id != ev->id) {
-        g_string_truncate(ss->s->event_text, 0);
-        gpio_format_event(ss->s->event_text, gd, ev);
-        ss->s->event_text_id = ev->id;
-    }
-    g_string_append_len(ss->out, ss->s->event_text->str,
-                        ss->s->event_text->len);
-    gpio_session_schedule_flush(ss);
-}
-
-static const GpiodevClientOps gpio_session_ops = {
-    .event = gpio_session_event,
-};
 
 static gboolean gpio_session_readable(QIOChannel *ioc, GIOCondition cond,
                                       gpointer opaque)
@@ -355,18 +703,24 @@ static void gpiodev_socket_add_session(GpiodevSocket *s,
 {
     GpioSession *ss = g_new0(GpioSession, 1);
     g_autofree char *consumer = NULL;
+    int ret;
 
     ss->s = s;
     ss->id = s->next_session_id++;
+    ret = event_notifier_init(&ss->writer_wake, false);
+    if (ret < 0) {
+        trace_gpiodev_socket_session_failed(s->parent_obj.id, ss->id,
+                                            strerror(-ret));
+        g_free(ss);
+        return;
+    }
     ss->sioc = sioc;
     object_ref(OBJECT(sioc));
     ss->ioc = QIO_CHANNEL(sioc);
     qio_channel_set_name(ss->ioc, "gpiodev-socket");
     qio_channel_set_blocking(ss->ioc, false, NULL);
-    ss->flush_bh = qemu_bh_new(gpio_session_flush_bh, ss);
-    ss->flush_timer = timer_new_ns(QEMU_CLOCK_REALTIME,
-                                   gpio_session_flush_bh, ss);
-    ss->out = g_string_sized_new(256);
+    ss->reply = g_string_sized_new(256);
+    ss->direct = g_string_sized_new(256);
     gpio_request_reader_init(&ss->reader);
     gpiodev_client_init(&ss->client, &s->parent_obj, &gpio_session_ops);
     /* Until it names itself, a client is known by its number. */
@@ -375,7 +729,13 @@ static void gpiodev_socket_add_session(GpiodevSocket *s,
     QTAILQ_INSERT_TAIL(&s->sessions, ss, next);
     trace_gpiodev_socket_connect(s->parent_obj.id, ss->id);
 
-    gpio_format_greeting(ss->out);
+    qemu_mutex_init(&ss->lock);
+    gpio_output_init(&ss->pending);
+    ss->resume_bh = qemu_bh_new(gpio_session_resume_bh, ss);
+    qemu_thread_create(&ss->writer, "gpiodev-out", gpio_session_writer, ss,
+                       QEMU_THREAD_JOINABLE);
+
+    gpio_format_greeting(ss->reply);
     gpio_session_process(ss);
 }
 
@@ -540,6 +900,7 @@ static bool gpiodev_socket_open(Gpiodev *gd, GpiodevOptions *opts,
         return false;
     }
     s->addr = QAPI_CLONE(SocketAddress, so->addr);
+    gpio_edge_prefixes_init(&s->edge_prefixes, gd);
 
     if (s->server) {
         return gpiodev_socket_listen(s, errp);
@@ -573,7 +934,6 @@ static void gpiodev_socket_init(Object *obj)
     GpiodevSocket *s = GPIODEV_SOCKET(obj);
 
     QTAILQ_INIT(&s->sessions);
-    s->event_text = g_string_sized_new(256);
 }
 
 static void gpiodev_socket_finalize(Object *obj)
@@ -598,7 +958,7 @@ static void gpiodev_socket_finalize(Object *obj)
         g_free(s->unix_path);
     }
     qapi_free_SocketAddress(s->addr);
-    g_string_free(s->event_text, true);
+    gpio_edge_prefixes_cleanup(&s->edge_prefixes);
 }
 
 static void gpiodev_socket_query(Gpiodev *gd, GpiodevInfo *info)

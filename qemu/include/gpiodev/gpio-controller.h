@@ -53,6 +53,7 @@ struct GpioControllerClass {
     unsigned (*get_nlines)(GpioController *gc);
     /* A human-readable name for the chip, such as "ASPEED GPIO 3.3V". */
     const char *(*get_label)(GpioController *gc);
+    /* A line's name must not change once the model is realized. */
     void (*get_line_info)(GpioController *gc, unsigned offset,
                           GpioLineInfo *info);
     /*

@@ -37,11 +37,6 @@ typedef enum GpiodevEventKind {
 } GpiodevEventKind;
 
 typedef struct GpiodevEvent {
-    /*
-     * Unique among the gpiodev's events: the clients of one event see
-     * the same id, so that a backend can format it once for all.
-     */
-    uint64_t id;
     GpiodevEventKind kind;
     unsigned offset;
     /* For edges: the new level, so true means a rising edge. */
@@ -89,8 +84,6 @@ struct Gpiodev {
     unsigned nlines;
     GpiodevLine *lines;
     uint64_t seqno;
-    /* Events sent, for GpiodevEvent.id. */
-    uint64_t events;
     QTAILQ_HEAD(, GpiodevClient) clients;
     /* The QMP monitor's client, once a QMP command has used it. */
     GpiodevClient *qmp;
