@@ -431,7 +431,9 @@ static struct guest_run bench_guest(const char *elf, long toggles,
                                             .events = POLLIN };
         }
         if (poll(pfds, nclients + 1, 60000) <= 0) {
-            fail("the guest run stalled");
+            fail("the guest run stalled after %ld of %ld edges%s",
+                 edges[0] + lost[0], toggles,
+                 t_done ? " (is -t the count the ELF was built with?)" : "");
         }
         if (pfds[0].revents) {
             ssize_t n = read(serial[0], buf, sizeof(buf));

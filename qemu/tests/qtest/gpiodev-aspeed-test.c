@@ -769,6 +769,58 @@ static void test_stalled_client(void)
 }
 
 /*
+ * Bursts: one register write changes 24 outputs at once.  The first
+ * edge of a burst is written by the main loop, the rest by the
+ * session's writer thread, and a request's own event and reply follow
+ * them: the stream must still be in the order things happened.
+ */
+static void test_burst_order(void)
+{
+    const int rounds = 40, nout = 24, input = 24;
+    g_autoptr(GString) sub = g_string_new("subscribe both");
+    uint64_t seqno = 0;
+    Fixture f;
+    Client *c;
+
+    fixture_start(&f, NULL);
+    c = client_open(f.path, NULL);
+    for (int i = 0; i <= input; i++) {
+        g_string_append_printf(sub, " %d", i);
+    }
+    client_ok(c, "%s", sub->str);
+    guest_write(&f, GPIO_ABCD_DIRECTION, BIT(nout) - 1);
+
+    for (int r = 0; r < rounds; r++) {
+        bool level = !(r & 1);
+        g_autofree char *req = g_strdup_printf("@s%d set %d=%d\n", r, input,
+                                               level);
+        g_autofree char *ok = g_strdup_printf("ok @s%d", r);
+        g_autofree char *reply = NULL;
+
+        guest_write(&f, GPIO_ABCD_DATA_VALUE, level ? BIT(nout) - 1 : 0);
+        client_send_raw(c, req, strlen(req));
+        /* The guest's 24 edges, then the set's own, then its reply. */
+        for (int i = 0; i <= nout; i++) {
+            g_autofree char *ev = client_read_line(c);
+            g_autofree char *name = g_strdup_printf("gpio%c%d", 'A' + i / 8,
+                                                    i % 8);
+
+            g_assert(ev);
+            assert_edge(ev, i, name, level);
+            if (seqno) {
+                g_assert_cmpuint(field_u64(ev, "seqno"), ==, seqno + 1);
+            }
+            seqno = field_u64(ev, "seqno");
+            g_assert_cmpuint(field_u64(ev, "line-seqno"), ==, r + 1);
+        }
+        reply = client_read_line(c);
+        g_assert_cmpstr(reply, ==, ok);
+    }
+    client_close(c);
+    fixture_stop(&f);
+}
+
+/*
  * Every ASPEED SoC of qemu-system-arm: line offsets as Linux's
  * gpio-aspeed numbers them (gaps included), and its pins.
  */
@@ -1449,6 +1501,7 @@ int main(int argc, char **argv)
     qtest_add_func("/gpiodev/aspeed/backpressure", test_backpressure);
     qtest_add_func("/gpiodev/aspeed/pipelined-big-replies",
                    test_pipelined_big_replies);
+    qtest_add_func("/gpiodev/aspeed/burst-order", test_burst_order);
     qtest_add_func("/gpiodev/aspeed/models", test_models);
     qtest_add_func("/gpiodev/help", test_help);
     qtest_add_func("/gpiodev/qmp-hotplug", test_qmp_hotplug);
