@@ -74,6 +74,8 @@ typedef struct GpioQueuedEdge {
     GpiodevEvent ev;
 } GpioQueuedEdge;
 
+#define GPIO_SESSION_STAGED_EDGES 8
+
 /*
  * A client connection.  Requests are read and executed in the main
  * loop; replies and events are written by the session's writer thread,
@@ -113,6 +115,14 @@ struct GpioSession {
     QemuMutex lock;
     /* Everything below is protected by @lock. */
     GpioOutput pending;
+    /*
+     * The newest edges, not yet in @pending.edges (and positioned after
+     * them).  The writer's core reads that array, so a vCPU storing one
+     * edge into it waits for a cache line to come back before it can
+     * release a lock; copying several at once overlaps those waits.
+     */
+    GpioQueuedEdge staged[GPIO_SESSION_STAGED_EDGES];
+    unsigned nstaged;
     /*
      * Bytes of output not yet written to the connection: the pending
      * output at its cost, and what the writer holds.
@@ -170,6 +180,12 @@ static void gpio_session_add_cost_locked(GpioSession *ss, size_t cost)
 {
     ss->pending.cost += cost;
     ss->queued += cost;
+}
+
+static void gpio_session_unstage_locked(GpioSession *ss)
+{
+    g_array_append_vals(ss->pending.edges, ss->staged, ss->nstaged);
+    ss->nstaged = 0;
 }
 
 /* Say what was lost before what comes after it. */
@@ -290,6 +306,7 @@ static bool gpio_writer_take(GpioWriter *w)
             gpio_writer_sleep(ss, next - now, false);
             continue;
         }
+        gpio_session_unstage_locked(ss);
         swap = ss->pending;
         ss->pending = w->taken;
         w->taken = swap;
@@ -392,6 +409,7 @@ static bool gpio_session_write_now_locked(GpioSession *ss)
         return !ss->broken && gpio_session_take_writer_idle_locked(ss);
     }
     g_string_truncate(out, 0);
+    gpio_session_unstage_locked(ss);
     gpio_output_format(o, out, &ss->s->edge_prefixes);
     gpio_session_account_locked(ss, (ssize_t)out->len - (ssize_t)o->cost);
     ss->last_write_events = o->events;
@@ -423,6 +441,9 @@ static bool gpio_session_write_now_locked(GpioSession *ss)
 /* Hand the replies built in @reply to the output, in order. */
 static void gpio_session_queue_reply_locked(GpioSession *ss)
 {
+    if (!ss->reply->len) {
+        return;
+    }
     g_string_append_len(ss->pending.text, ss->reply->str, ss->reply->len);
     gpio_session_add_cost_locked(ss, ss->reply->len);
     g_string_truncate(ss->reply, 0);
@@ -449,9 +470,13 @@ static void gpio_session_queue_event_locked(GpioSession *ss,
     GpioOutput *o = &ss->pending;
 
     if (ev->kind == GPIODEV_EVENT_EDGE) {
-        GpioQueuedEdge e = { .at = o->text->len, .ev = *ev };
-
-        g_array_append_val(o->edges, e);
+        if (ss->nstaged == GPIO_SESSION_STAGED_EDGES) {
+            gpio_session_unstage_locked(ss);
+        }
+        ss->staged[ss->nstaged++] = (GpioQueuedEdge) {
+            .at = o->text->len,
+            .ev = *ev,
+        };
         gpio_session_add_cost_locked(ss, s->edge_prefixes.len[ev->offset] +
                                      GPIO_EDGE_MAX_SUFFIX);
     } else {
