@@ -65,6 +65,7 @@ unset QEMU_GPIO_VALGRIND
 run python-client 300 "$PYTHON" "$top/tests/test_python.py"
 run guest 600 "$PYTHON" "$top/tests/test_guest.py"
 run qmp 300 "$PYTHON" "$top/tests/test_qmp.py"
+run timestamps 120 "$PYTHON" "$top/tests/test_timestamps.py"
 # The benchmark, on a tiny count so that it cannot rot; no timing is
 # checked here.
 run bench-smoke 120 "$host_build/bench/bench" -n 50 -r 1 \

@@ -13,6 +13,9 @@
 #include "qemu/option.h"
 #include "qemu/timer.h"
 #include "qapi/util.h"
+#include "system/cpu-timers.h"
+#include "system/qtest.h"
+#include "system/runstate.h"
 #include "system/system.h"
 #include "qapi/error.h"
 #include "qapi/qobject-input-visitor.h"
@@ -82,14 +85,65 @@ static bool line_info_equal(const GpioLineInfo *a, const GpioLineInfo *b)
            a->interrupt == b->interrupt;
 }
 
-static void gpiodev_stamp(GpiodevEvent *ev)
+/*
+ * Event timestamps.  Reading the host's clock costs a busy guest as
+ * much as the rest of an edge's path, so while the guest runs without
+ * icount (its virtual clock then advances with the host's monotonic
+ * clock, which the wall clock follows but for steps) the wall clock is
+ * read at most once per GPIODEV_HOST_CLOCK_RESYNC_NS of guest time and
+ * advanced with the guest's clock in between.  A step of the host's
+ * clock thus shows in host-ns within that time.  Protected by the BQL.
+ */
+#define GPIODEV_HOST_CLOCK_RESYNC_NS SCALE_MS
+
+static struct {
+    bool valid;
+    int64_t guest_ns;
+    int64_t host_ns;
+} gpiodev_host_clock;
+
+static int64_t gpiodev_realtime_ns(void)
 {
     struct timespec ts;
 
-    ev->guest_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     /* QEMU_CLOCK_HOST has microseconds only; events deserve better. */
     clock_gettime(CLOCK_REALTIME, &ts);
-    ev->host_ns = ts.tv_sec * NANOSECONDS_PER_SECOND + ts.tv_nsec;
+    return ts.tv_sec * NANOSECONDS_PER_SECOND + ts.tv_nsec;
+}
+
+/* The guest's clock is the host's, paused while the VM is stopped. */
+static void gpiodev_vm_state_changed(void *opaque, bool running,
+                                     RunState state)
+{
+    gpiodev_host_clock.valid = false;
+}
+
+static bool gpiodev_guest_clock_follows_host(void)
+{
+    return runstate_is_running() && !icount_enabled() && !qtest_enabled();
+}
+
+static void gpiodev_stamp(GpiodevEvent *ev)
+{
+    int64_t since;
+
+    ev->guest_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    since = ev->guest_ns - gpiodev_host_clock.guest_ns;
+    if (gpiodev_host_clock.valid && since >= 0 &&
+        since < GPIODEV_HOST_CLOCK_RESYNC_NS) {
+        ev->host_ns = gpiodev_host_clock.host_ns + since;
+        return;
+    }
+    /*
+     * The wall clock first: what is derived from this pair is then
+     * early by the time between the two reads, never late, so host-ns
+     * does not go back when it is read again.
+     */
+    ev->host_ns = gpiodev_realtime_ns();
+    ev->guest_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    gpiodev_host_clock.valid = gpiodev_guest_clock_follows_host();
+    gpiodev_host_clock.guest_ns = ev->guest_ns;
+    gpiodev_host_clock.host_ns = ev->host_ns;
 }
 
 void gpiodev_notify_level(Gpiodev *gd, unsigned offset, bool level)
@@ -452,6 +506,7 @@ Gpiodev *gpiodev_new(GpiodevOptions *opts, Error **errp)
     object_unref(OBJECT(gd));
     if (!gpiodev_exit_notifier.node.le_prev) {
         qemu_add_exit_notifier(&gpiodev_exit_notifier);
+        qemu_add_vm_change_state_handler(gpiodev_vm_state_changed, NULL);
     }
     trace_gpiodev_new(gd->id, object_get_canonical_path(gd->controller),
                       gd->nlines);

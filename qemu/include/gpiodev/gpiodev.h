@@ -44,7 +44,10 @@ typedef struct GpiodevEvent {
     /* For edges: counts of edges on the chip and on this line. */
     uint64_t seqno;
     uint64_t line_seqno;
-    /* QEMU_CLOCK_VIRTUAL and the host's CLOCK_REALTIME, in ns. */
+    /*
+     * QEMU_CLOCK_VIRTUAL and the host's CLOCK_REALTIME, in ns; the
+     * latter may be derived from the former (gpiodev_stamp()).
+     */
     int64_t guest_ns;
     int64_t host_ns;
 } GpiodevEvent;
