@@ -91,7 +91,7 @@ check: qemu host guest
 bench: qemu host
 	@mkdir -p $(BUILD)/bench
 	@QEMU_GPIODEV_BUILD=$(QEMU_BUILD) $(HOST_BUILD)/bench/bench \
-		-g $(HOST_BUILD)/bench/toggle.elf -t 2000000 \
+		-g $(HOST_BUILD)/bench/toggle.elf -t 10000000 \
 		-e $(HOST_BUILD)/bench/echo.elf -l 10000 \
 		-o $(BUILD)/bench/results.json
 
