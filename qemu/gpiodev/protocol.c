@@ -86,7 +86,7 @@ static void gpio_append_kv(GString *out, const char *key, const char *value)
 
 /*
  * Decimal digits two at a time: every edge a busy guest makes carries
- * four numbers, formatted on the vCPU's path.
+ * four numbers, and a session's writer formats millions a second.
  */
 static char *gpio_put_u64(char *p, uint64_t v)
 {

@@ -78,9 +78,11 @@ typedef struct GpioQueuedEdge {
 
 /*
  * A client connection.  Requests are read and executed in the main
- * loop; replies and events are written by the session's writer thread,
- * so that the vCPU that causes an event only queues it: formatting and
- * writing it take neither the vCPU's time nor the BQL.
+ * loop.  Replies and events go through one output queue, written by
+ * the main loop when nothing is queued ahead of them, and otherwise
+ * (a burst of edges, a client that reads slowly) by the session's
+ * writer thread: the vCPU that causes an event only queues it, and
+ * formatting and writing a burst take neither its time nor the BQL.
  */
 struct GpioSession {
     GpiodevClient client;
