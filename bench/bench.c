@@ -398,15 +398,16 @@ static int subscribed_client(const char *sock, const char *what)
 /*
  * Boot @elf, which toggles gpioB0 @toggles times between printing 'S'
  * and 'D', with no gpiodev (@gpiodev false) or one with @nclients
- * subscribed to @what (the line's edges, or more).  Client 0's figures
- * are reported.
+ * subscribed to @what (the line's edges, or more) and @nidle more
+ * clients connected that subscribe to nothing.  Client 0's figures are
+ * reported.
  */
 static struct guest_run bench_guest(const char *elf, long toggles,
-                                    bool gpiodev, int nclients,
+                                    bool gpiodev, int nclients, int nidle,
                                     const char *what)
 {
     struct guest_qemu g;
-    int clients[4];
+    int clients[4], idle[64];
     long edges[4] = { 0 }, lost[4] = { 0 };
     char carry[4][256];
     size_t carry_len[4] = { 0 };
@@ -418,6 +419,9 @@ static struct guest_run bench_guest(const char *elf, long toggles,
     serial[0] = g.serial;
     for (int i = 0; i < nclients; i++) {
         clients[i] = subscribed_client(g.sock, what);
+    }
+    for (int i = 0; i < nidle; i++) {
+        idle[i] = connect_unix(g.sock);
     }
     guest_ready(&g, true);
 
@@ -486,6 +490,9 @@ static struct guest_run bench_guest(const char *elf, long toggles,
     r.events_per_s = nclients ? edges[0] / (t_last - t_start) : 0;
     for (int i = 0; i < nclients; i++) {
         close(clients[i]);
+    }
+    for (int i = 0; i < nidle; i++) {
+        close(idle[i]);
     }
     guest_stop(&g);
     return r;
@@ -613,7 +620,8 @@ enum figure {
     F_LIB, F_QMP, F_FLOOR, F_BATCHED, F_PIPELINED, F_VS_QMP, F_VS_FLOOR,
     F_CLIENTS_1, F_CLIENTS_8, F_CLIENTS_64,
     F_TOGGLE_NONE, F_TOGGLE_IDLE, F_TOGGLE_ONE, F_TOGGLE_FOUR,
-    F_TOGGLE_ALL, F_EVENTS_ONE, F_EVENTS_FOUR, F_IDLE_OVERHEAD,
+    F_TOGGLE_ALL, F_TOGGLE_ONE_OF_8, F_TOGGLE_ONE_OF_64,
+    F_EVENTS_ONE, F_EVENTS_FOUR, F_IDLE_OVERHEAD,
     F_ONE_VS_NONE, F_FOUR_VS_NONE,
     F_COUNT
 };
@@ -651,6 +659,10 @@ static const struct {
                         "guest_toggles_per_s_four_clients" },
     [F_TOGGLE_ALL] = { "guest toggles/s, a client on all lines",
                        "guest_toggles_per_s_all_lines_watched" },
+    [F_TOGGLE_ONE_OF_8] = { "guest toggles/s, one client, 8 connected",
+                            "guest_toggles_per_s_one_client_8_connected" },
+    [F_TOGGLE_ONE_OF_64] = { "guest toggles/s, one client, 64 connected",
+                             "guest_toggles_per_s_one_client_64_connected" },
     [F_EVENTS_ONE] = { "edges delivered/s, one client",
                        "events_per_s_one_client" },
     [F_EVENTS_FOUR] = { "edges delivered/s, four clients (each)",
@@ -711,29 +723,40 @@ static void round_trips_round(struct fixture *fx, long n, double *f)
 static long guest_round(const char *elf, long toggles, double *f)
 {
     const char *one = "subscribe both gpioB0\n";
-    struct guest_run none, idle, c1, c4, all;
+    struct guest_run none, idle, c1, c4, all, of8, of64;
 
-    none = bench_guest(elf, toggles, false, 0, one);
-    idle = bench_guest(elf, toggles, true, 0, one);
-    c1 = bench_guest(elf, toggles, true, 1, one);
-    c4 = bench_guest(elf, toggles, true, 4, one);
+    none = bench_guest(elf, toggles, false, 0, 0, one);
+    idle = bench_guest(elf, toggles, true, 0, 0, one);
+    c1 = bench_guest(elf, toggles, true, 1, 0, one);
+    c4 = bench_guest(elf, toggles, true, 4, 0, one);
     /* One client watching every line and its configuration. */
-    all = bench_guest(elf, toggles, true, 1, "subscribe all\n");
+    all = bench_guest(elf, toggles, true, 1, 0, "subscribe all\n");
+    /* One client among many that watch nothing. */
+    of8 = bench_guest(elf, toggles, true, 1, 7, one);
+    of64 = bench_guest(elf, toggles, true, 1, 63, one);
     f[F_TOGGLE_NONE] = none.toggles_per_s;
     f[F_TOGGLE_IDLE] = idle.toggles_per_s;
     f[F_TOGGLE_ONE] = c1.toggles_per_s;
     f[F_TOGGLE_FOUR] = c4.toggles_per_s;
     f[F_TOGGLE_ALL] = all.toggles_per_s;
+    f[F_TOGGLE_ONE_OF_8] = of8.toggles_per_s;
+    f[F_TOGGLE_ONE_OF_64] = of64.toggles_per_s;
     f[F_EVENTS_ONE] = c1.events_per_s;
     f[F_EVENTS_FOUR] = c4.events_per_s;
     f[F_IDLE_OVERHEAD] = 1 - idle.toggles_per_s / none.toggles_per_s;
     f[F_ONE_VS_NONE] = c1.toggles_per_s / none.toggles_per_s;
     f[F_FOUR_VS_NONE] = c4.toggles_per_s / none.toggles_per_s;
-    if (c1.received + c1.lost != toggles || c4.received + c4.lost != toggles) {
-        fail("edges went missing: %ld + %ld lost, %ld + %ld lost of %ld",
-             c1.received, c1.lost, c4.received, c4.lost, toggles);
+    {
+        const struct guest_run *runs[] = { &c1, &c4, &of8, &of64 };
+
+        for (int i = 0; i < 4; i++) {
+            if (runs[i]->received + runs[i]->lost != toggles) {
+                fail("edges went missing: %ld received, %ld lost of %ld",
+                     runs[i]->received, runs[i]->lost, toggles);
+            }
+        }
     }
-    return c1.lost + c4.lost + all.lost;
+    return c1.lost + c4.lost + all.lost + of8.lost + of64.lost;
 }
 
 static void report(FILE *json, int nrounds, double (*rounds)[F_COUNT],

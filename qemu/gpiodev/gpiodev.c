@@ -36,6 +36,11 @@ struct GpiodevLine {
     /* The client driving this input, and the level it drives. */
     GpiodevClient *owner;
     bool driven;
+    /*
+     * The clients watching this line's edges: a guest toggling a line
+     * then costs nothing for the clients that do not watch it.
+     */
+    GPtrArray *edge_watchers;
 };
 
 typedef struct GpiodevQueueEntry {
@@ -149,7 +154,6 @@ static void gpiodev_stamp(GpiodevEvent *ev)
 void gpiodev_notify_level(Gpiodev *gd, unsigned offset, bool level)
 {
     GpiodevLine *line;
-    GpiodevClient *c;
     GpiodevEvent ev;
 
     assert(offset < gd->nlines);
@@ -162,7 +166,7 @@ void gpiodev_notify_level(Gpiodev *gd, unsigned offset, bool level)
     line->seqno++;
     trace_gpiodev_edge(gd->id, offset, level, gd->seqno);
 
-    if (QTAILQ_EMPTY(&gd->clients)) {
+    if (!line->edge_watchers->len) {
         return;
     }
     ev = (GpiodevEvent) {
@@ -173,7 +177,9 @@ void gpiodev_notify_level(Gpiodev *gd, unsigned offset, bool level)
         .line_seqno = line->seqno,
     };
     gpiodev_stamp(&ev);
-    QTAILQ_FOREACH(c, &gd->clients, next) {
+    for (guint i = 0; i < line->edge_watchers->len; i++) {
+        GpiodevClient *c = g_ptr_array_index(line->edge_watchers, i);
+
         if (test_bit(offset, level ? c->rising : c->falling)) {
             c->ops->event(c, &ev);
         }
@@ -300,6 +306,7 @@ void gpiodev_client_cleanup(GpiodevClient *client)
     /* Gone before its lines are released: it gets no event of that. */
     QTAILQ_REMOVE(&gd->clients, client, next);
     for (unsigned i = 0; i < gd->nlines; i++) {
+        gpiodev_client_watch(client, i, GPIODEV_WATCH_EDGES, false);
         gpiodev_client_release(client, i);
     }
     g_free(client->rising);
@@ -307,6 +314,41 @@ void gpiodev_client_cleanup(GpiodevClient *client)
     g_free(client->config);
     g_free(client->consumer);
     client->gpiodev = NULL;
+}
+
+static bool gpiodev_client_watches_edges(GpiodevClient *client,
+                                         unsigned offset)
+{
+    return test_bit(offset, client->rising) ||
+           test_bit(offset, client->falling);
+}
+
+void gpiodev_client_watch(GpiodevClient *client, unsigned offset,
+                          unsigned what, bool on)
+{
+    GPtrArray *watchers;
+    bool watched;
+    unsigned long *maps[] = {
+        (what & GPIODEV_WATCH_RISING) ? client->rising : NULL,
+        (what & GPIODEV_WATCH_FALLING) ? client->falling : NULL,
+        (what & GPIODEV_WATCH_CONFIG) ? client->config : NULL,
+    };
+
+    assert(offset < client->gpiodev->nlines);
+    watchers = client->gpiodev->lines[offset].edge_watchers;
+    watched = gpiodev_client_watches_edges(client, offset);
+    for (int i = 0; i < ARRAY_SIZE(maps); i++) {
+        if (maps[i] && on) {
+            set_bit(offset, maps[i]);
+        } else if (maps[i]) {
+            clear_bit(offset, maps[i]);
+        }
+    }
+    if (!watched && gpiodev_client_watches_edges(client, offset)) {
+        g_ptr_array_add(watchers, client);
+    } else if (watched && !gpiodev_client_watches_edges(client, offset)) {
+        g_ptr_array_remove_fast(watchers, client);
+    }
 }
 
 void gpiodev_client_set_consumer(GpiodevClient *client, const char *name)
@@ -447,6 +489,7 @@ static bool gpiodev_bind(Gpiodev *gd, const char *path, Error **errp)
     for (unsigned i = 0; i < gd->nlines; i++) {
         gd->gcc->get_line_info(gc, i, &gd->lines[i].info);
         gd->lines[i].level = gd->gcc->get_level(gc, i);
+        gd->lines[i].edge_watchers = g_ptr_array_new();
     }
     fe->gpiodev = gd;
     return true;
@@ -532,6 +575,9 @@ static void gpiodev_finalize(Object *obj)
 
         gd->gcc->get_frontend(gc)->gpiodev = NULL;
         object_unref(gd->controller);
+    }
+    for (unsigned i = 0; gd->lines && i < gd->nlines; i++) {
+        g_ptr_array_free(gd->lines[i].edge_watchers, true);
     }
     g_free(gd->lines);
     g_free(gd->id);

@@ -637,42 +637,38 @@ static void gpio_cmd_release(GpioRequest *req)
     gpio_reply_ok(req);
 }
 
-/* Which subscription bitmaps a kind word selects. */
-static bool gpio_parse_kind(GpioRequest *req, unsigned long **maps)
+/* What a kind word watches, as a GpiodevWatch set; 0 if it is none. */
+static unsigned gpio_parse_kind(GpioRequest *req)
 {
-    GpiodevClient *c = req->client;
+    static const struct {
+        const char *word;
+        unsigned what;
+    } kinds[] = {
+        { "rising", GPIODEV_WATCH_RISING },
+        { "falling", GPIODEV_WATCH_FALLING },
+        { "both", GPIODEV_WATCH_EDGES },
+        { "config", GPIODEV_WATCH_CONFIG },
+        { "all", GPIODEV_WATCH_EDGES | GPIODEV_WATCH_CONFIG },
+    };
     const char *kind = req->argc > 1 ? req->argv[1] : "";
 
-    maps[0] = maps[1] = maps[2] = NULL;
-    if (!strcmp(kind, "rising") || !strcmp(kind, "both")) {
-        maps[0] = c->rising;
+    for (int i = 0; i < ARRAY_SIZE(kinds); i++) {
+        if (!strcmp(kind, kinds[i].word)) {
+            return kinds[i].what;
+        }
     }
-    if (!strcmp(kind, "falling") || !strcmp(kind, "both")) {
-        maps[1] = c->falling;
-    }
-    if (!strcmp(kind, "config")) {
-        maps[2] = c->config;
-    }
-    if (!strcmp(kind, "all")) {
-        maps[0] = c->rising;
-        maps[1] = c->falling;
-        maps[2] = c->config;
-    }
-    if (!maps[0] && !maps[1] && !maps[2]) {
-        gpio_reply_err(req, "bad-request",
-                       "usage: %s rising|falling|both|config|all [LINE...]",
-                       req->argv[0]);
-        return false;
-    }
-    return true;
+    gpio_reply_err(req, "bad-request",
+                   "usage: %s rising|falling|both|config|all [LINE...]",
+                   req->argv[0]);
+    return 0;
 }
 
 static void gpio_cmd_subscribe(GpioRequest *req, bool on)
 {
     g_autoptr(GArray) lines = NULL;
-    unsigned long *maps[3];
+    unsigned what = gpio_parse_kind(req);
 
-    if (!gpio_parse_kind(req, maps)) {
+    if (!what) {
         return;
     }
     /* Unsubscribing from nothing in particular clears every offset. */
@@ -681,17 +677,8 @@ static void gpio_cmd_subscribe(GpioRequest *req, bool on)
         return;
     }
     for (unsigned i = 0; i < lines->len; i++) {
-        unsigned offset = g_array_index(lines, unsigned, i);
-
-        for (int m = 0; m < ARRAY_SIZE(maps); m++) {
-            if (maps[m]) {
-                if (on) {
-                    set_bit(offset, maps[m]);
-                } else {
-                    clear_bit(offset, maps[m]);
-                }
-            }
-        }
+        gpiodev_client_watch(req->client, g_array_index(lines, unsigned, i),
+                             what, on);
     }
     gpio_reply_ok(req);
 }

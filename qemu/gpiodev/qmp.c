@@ -205,13 +205,7 @@ static void gpiodev_qmp_watch(GpioLineId *id, bool on, Error **errp)
         return;
     }
     c = gpiodev_qmp_client(gd);
-    if (on) {
-        set_bit(offset, c->rising);
-        set_bit(offset, c->falling);
-    } else {
-        clear_bit(offset, c->rising);
-        clear_bit(offset, c->falling);
-    }
+    gpiodev_client_watch(c, offset, GPIODEV_WATCH_EDGES, on);
 }
 
 void qmp_gpio_watch(GpioLineId *id, Error **errp)

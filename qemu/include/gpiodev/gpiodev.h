@@ -62,12 +62,24 @@ struct GpiodevClient {
     const GpiodevClientOps *ops;
     /* Shown as the consumer of the lines this client drives. */
     char *consumer;
-    /* Subscriptions, one bit per line; @config also covers ownership. */
+    /*
+     * Subscriptions, one bit per line; @config also covers ownership.
+     * Changed with gpiodev_client_watch() only.
+     */
     unsigned long *rising;
     unsigned long *falling;
     unsigned long *config;
     QTAILQ_ENTRY(GpiodevClient) next;
 };
+
+/* What a client watches on a line, for gpiodev_client_watch(). */
+typedef enum GpiodevWatch {
+    GPIODEV_WATCH_RISING = 1,
+    GPIODEV_WATCH_FALLING = 2,
+    GPIODEV_WATCH_EDGES = GPIODEV_WATCH_RISING | GPIODEV_WATCH_FALLING,
+    /* Configuration and ownership changes. */
+    GPIODEV_WATCH_CONFIG = 4,
+} GpiodevWatch;
 
 /* Why a request on lines was refused. */
 typedef enum GpiodevStatus {
@@ -135,6 +147,9 @@ void gpiodev_client_init(GpiodevClient *client, Gpiodev *gd,
 /* Releases the client's lines and subscriptions. */
 void gpiodev_client_cleanup(GpiodevClient *client);
 void gpiodev_client_set_consumer(GpiodevClient *client, const char *name);
+/* Start (@on) or stop watching @what, a GpiodevWatch set, on @offset. */
+void gpiodev_client_watch(GpiodevClient *client, unsigned offset,
+                          unsigned what, bool on);
 
 /*
  * Drive @n input lines at once: either every line is driven and held

@@ -384,6 +384,28 @@ static void test_output_edges(void)
     client_ok(c, "ping");
     g_assert_true(g_queue_is_empty(&c->events));
 
+    /* Subscribing again, or to both kinds in turn, reports each once. */
+    client_ok(c, "subscribe both 8");
+    client_ok(c, "subscribe falling gpioB0");
+    guest_drive(&f, 8, false);
+    guest_drive(&f, 8, true);
+    client_ok(c, "ping");
+    g_assert_cmpuint(g_queue_get_length(&c->events), ==, 2);
+    ev = client_event(c);
+    assert_edge(ev, 8, "gpioB0", false);
+    g_free(ev);
+    ev = client_event(c);
+    assert_edge(ev, 8, "gpioB0", true);
+    g_free(ev);
+
+    /* Unsubscribed from both kinds, the line reports nothing more. */
+    client_ok(c, "unsubscribe rising 8");
+    client_ok(c, "unsubscribe falling 8");
+    guest_drive(&f, 8, false);
+    guest_drive(&f, 8, true);
+    client_ok(c, "ping");
+    g_assert_true(g_queue_is_empty(&c->events));
+
     client_close(c);
     fixture_stop(&f);
 }
