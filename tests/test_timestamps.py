@@ -13,15 +13,14 @@ goes on, whose echo then comes well within that millisecond of guest
 time.  guest-ns must not count the pauses.  Prints TAP.
 """
 
-import json
 import os
-import socket
+import select
 import subprocess
 import sys
 import tempfile
 import time
 
-from harness import GpioClient, LineReader, die_with_parent, listen_unix, Tap
+from harness import TIMEOUT, GpioClient, die_with_parent, listen_unix, Tap
 
 tap = Tap()
 SAMPLES = 300
@@ -34,24 +33,6 @@ def field(event, key):
         if word.startswith(key + "="):
             return int(word[len(key) + 1:])
     raise KeyError(f"no {key} in {event!r}")
-
-
-class Qmp:
-    """Just enough QMP: one command at a time, events skipped."""
-
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(path)
-        self.reader = LineReader(self.sock.fileno(), "qmp")
-        self.reader.line()
-        self.cmd("qmp_capabilities")
-
-    def cmd(self, name):
-        self.sock.sendall(json.dumps({"execute": name}).encode() + b"\n")
-        while True:
-            msg = json.loads(self.reader.line())
-            if "return" in msg or "error" in msg:
-                return msg
 
 
 class Echo:
@@ -85,16 +66,27 @@ class Echo:
         """Echo once, stop the VM, set gpioD0, let the VM go on: the echo
         of that set is the guest's first action after the pause."""
         self.samples(1)
-        if monitor.cmd("stop") != {"return": {}}:
-            raise RuntimeError("stop failed")
+        monitor.cmd("stop")
         # The stimulus, not a wait for something: a stopped guest.
         time.sleep(PAUSE_S)
         sent = time.time_ns()
         self.set()
-        if monitor.cmd("cont") != {"return": {}}:
-            raise RuntimeError("cont failed")
+        monitor.cmd("cont")
         host_ns, guest_ns = self.event()
         return (sent, host_ns, time.time_ns(), guest_ns)
+
+
+def wait_ready(console):
+    """echo.S prints 'R' once it spins on the data register."""
+    seen = b""
+    while b"R" not in seen:
+        ready, _, _ = select.select([console], [], [], TIMEOUT)
+        if not ready:
+            raise TimeoutError(f"the guest printed {seen!r} in {TIMEOUT}s")
+        chunk = os.read(console.fileno(), 64)
+        if not chunk:
+            raise EOFError(f"QEMU exited; the guest printed {seen!r}")
+        seen += chunk
 
 
 def check_window(samples, what):
@@ -109,6 +101,10 @@ def check_window(samples, what):
 
 
 def main():
+    sys.path.insert(0, os.path.join(os.environ["QEMU_GPIODEV_SRC"],
+                                    "python"))
+    from qemu.qmp.legacy import QEMUMonitorProtocol  # QEMU's python/
+
     binary = os.path.join(os.environ["QEMU_GPIODEV_BUILD"],
                           "qemu-system-arm")
     elf = os.path.join(os.environ["QEMU_GPIO_HOST_BUILD"], "bench",
@@ -126,14 +122,14 @@ def main():
             pass_fds=[gpio.fileno(), qmp.fileno()], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, start_new_session=True,
             preexec_fn=die_with_parent)
+        monitor = None
         try:
-            console = LineReader(proc.stdout.fileno(), "guest console")
-            # echo.S prints 'R' once it spins on the data register.
-            while b"R" not in console.buf:
-                console.buf += os.read(proc.stdout.fileno(), 64)
+            wait_ready(proc.stdout)
             client = GpioClient(os.path.join(tmp, "gpio.sock"))
             client.request("subscribe both gpioB0")
-            monitor = Qmp(os.path.join(tmp, "qmp.sock"))
+            monitor = QEMUMonitorProtocol(os.path.join(tmp, "qmp.sock"))
+            monitor.connect()
+            monitor.settimeout(TIMEOUT)
 
             echo = Echo(client)
             before = echo.samples()
@@ -151,6 +147,8 @@ def main():
                       "guest-ns does not count them",
                       f"guest {guest_gap} host {host_gap}")
         finally:
+            if monitor:
+                monitor.close()
             proc.kill()
             proc.wait()
     return tap.done()
