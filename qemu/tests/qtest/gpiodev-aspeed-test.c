@@ -270,6 +270,15 @@ static void assert_edge(const char *ev, unsigned offset, const char *name,
     g_assert_cmpuint(field_u64(ev, "level"), ==, level);
 }
 
+/* The client's next event is an edge as assert_edge() describes it. */
+static void client_expect_edge(Client *c, unsigned offset, const char *name,
+                               bool level)
+{
+    g_autofree char *ev = client_event(c);
+
+    assert_edge(ev, offset, name, level);
+}
+
 /* Tests */
 
 static void test_chip_info(void)
@@ -375,12 +384,8 @@ static void test_output_edges(void)
     guest_drive(&f, 8, true);
     guest_drive(&f, 8, false);
     guest_drive(&f, 8, true);
-    ev = client_event(c);
-    assert_edge(ev, 8, "gpioB0", true);
-    g_free(ev);
-    ev = client_event(c);
-    assert_edge(ev, 8, "gpioB0", true);
-    g_free(ev);
+    client_expect_edge(c, 8, "gpioB0", true);
+    client_expect_edge(c, 8, "gpioB0", true);
     client_ok(c, "ping");
     g_assert_true(g_queue_is_empty(&c->events));
 
@@ -391,12 +396,8 @@ static void test_output_edges(void)
     guest_drive(&f, 8, true);
     client_ok(c, "ping");
     g_assert_cmpuint(g_queue_get_length(&c->events), ==, 2);
-    ev = client_event(c);
-    assert_edge(ev, 8, "gpioB0", false);
-    g_free(ev);
-    ev = client_event(c);
-    assert_edge(ev, 8, "gpioB0", true);
-    g_free(ev);
+    client_expect_edge(c, 8, "gpioB0", false);
+    client_expect_edge(c, 8, "gpioB0", true);
 
     /* Unsubscribed from both kinds, the line reports nothing more. */
     client_ok(c, "unsubscribe rising 8");
@@ -419,7 +420,6 @@ static void test_value_before_direction(void)
 {
     Fixture f;
     Client *c;
-    char *ev;
     /* sysbus irq 0 is the controller's interrupt; the pins follow. */
     const int gpioC0_irq = 1 + 16;
 
@@ -436,15 +436,11 @@ static void test_value_before_direction(void)
     g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & BIT(16), ==,
                     BIT(16));
     g_assert_true(qtest_get_irq(f.qts, gpioC0_irq));
-    ev = client_event(c);
-    assert_edge(ev, 16, "gpioC0", true);
-    g_free(ev);
+    client_expect_edge(c, 16, "gpioC0", true);
 
     guest_drive(&f, 16, false);
     g_assert_false(qtest_get_irq(f.qts, gpioC0_irq));
-    ev = client_event(c);
-    assert_edge(ev, 16, "gpioC0", false);
-    g_free(ev);
+    client_expect_edge(c, 16, "gpioC0", false);
 
     client_close(c);
     fixture_stop(&f);
@@ -454,7 +450,7 @@ static void test_input_drive(void)
 {
     Fixture f;
     Client *c;
-    char *reply, *ev;
+    char *reply;
 
     fixture_start(&f, NULL);
     /* Intercepting takes the controller's interrupt off the GIC. */
@@ -473,9 +469,7 @@ static void test_input_drive(void)
                     0x03000000);
     g_assert_cmphex(guest_read(&f, GPIO_ABCD_INT_STATUS), ==, BIT(24));
     g_assert_true(qtest_get_irq(f.qts, 0));
-    ev = client_event(c);
-    assert_edge(ev, 24, "gpioD0", true);
-    g_free(ev);
+    client_expect_edge(c, 24, "gpioD0", true);
 
     /* The guest acknowledges; a falling edge raises nothing. */
     guest_write(&f, GPIO_ABCD_INT_STATUS, BIT(24));
@@ -522,12 +516,8 @@ static void test_two_clients(void)
 
     guest_set_output(&f, 1, true);
     guest_drive(&f, 1, true);
-    ev = client_event(a);
-    assert_edge(ev, 1, "gpioA1", true);
-    g_free(ev);
-    ev = client_event(b);
-    assert_edge(ev, 1, "gpioA1", true);
-    g_free(ev);
+    client_expect_edge(a, 1, "gpioA1", true);
+    client_expect_edge(b, 1, "gpioA1", true);
 
     /* A line driven by one client is busy for the others... */
     client_ok(a, "set 0=1");
@@ -535,9 +525,7 @@ static void test_two_clients(void)
     g_assert_cmpstr(reply, ==, "err busy line 0 (gpioA0): another client "
                     "drives this line named alice");
     g_free(reply);
-    ev = client_event(a);
-    assert_edge(ev, 0, "gpioA0", true);
-    g_free(ev);
+    client_expect_edge(a, 0, "gpioA0", true);
     ev = client_event(b);
     g_assert(g_str_has_prefix(ev, "event requested offset=0 name=gpioA0 "
                               "consumer=alice guest-ns="));
@@ -566,9 +554,7 @@ static void test_two_clients(void)
     client_ok(a, "set 0=0");
     client_wait_event(a, "event requested offset=0 name=gpioA0 "
                       "consumer=alice ");
-    ev = client_event(a);
-    assert_edge(ev, 0, "gpioA0", false);
-    g_free(ev);
+    client_expect_edge(a, 0, "gpioA0", false);
     g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & BIT(0), ==, 0);
 
     client_close(a);
@@ -778,12 +764,8 @@ static void test_stalled_client(void)
 
     /* Both clients are still served. */
     guest_write(&f, GPIO_ABCD_DATA_VALUE, BIT(2));
-    ev = client_event(stalled);
-    assert_edge(ev, 2, "gpioA2", true);
-    g_free(ev);
-    ev = client_event(reader);
-    assert_edge(ev, 2, "gpioA2", true);
-    g_free(ev);
+    client_expect_edge(stalled, 2, "gpioA2", true);
+    client_expect_edge(reader, 2, "gpioA2", true);
 
     client_close(stalled);
     client_close(reader);
