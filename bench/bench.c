@@ -405,19 +405,24 @@ static int subscribed_client(const char *sock, const char *what)
     return fd;
 }
 
+/* Who watches the guest in one run of bench_guest(). */
+struct watchers {
+    bool gpiodev;       /* QEMU has gpiodevs at all */
+    int nclients;       /* clients subscribed with @what, at most 4 */
+    const char *what;
+    int nidle;          /* more clients that subscribe to nothing */
+    bool all_18v;       /* one more watching all of the 1.8 V controller */
+};
+
 /*
  * Boot @elf, which toggles gpioB0 @toggles times between printing 'S'
- * and 'D', with no gpiodev (@gpiodev false) or one with @nclients
- * subscribed to @what (the line's edges, or more) and @nidle more
- * clients connected that subscribe to nothing.  With @what "subscribe
- * all", one more client watches all of the 1.8 V controller too.
- * Client 0's figures are reported.
+ * and 'D', watched as @w says.  Client 0's figures are reported.
  */
 static struct guest_run bench_guest(const char *elf, long toggles,
-                                    bool gpiodev, int nclients, int nidle,
-                                    const char *what)
+                                    struct watchers w)
 {
     struct guest_qemu g;
+    int nclients = w.nclients;
     int clients[4], idle[64], all18 = -1;
     long edges[4] = { 0 }, lost[4] = { 0 };
     char carry[4][256];
@@ -426,16 +431,16 @@ static struct guest_run bench_guest(const char *elf, long toggles,
     struct guest_run r = { 0 };
     int serial[1];
 
-    guest_start(&g, elf, gpiodev);
+    guest_start(&g, elf, w.gpiodev);
     serial[0] = g.serial;
     for (int i = 0; i < nclients; i++) {
-        clients[i] = subscribed_client(g.sock, what);
+        clients[i] = subscribed_client(g.sock, w.what);
     }
-    for (int i = 0; i < nidle; i++) {
+    for (int i = 0; i < w.nidle; i++) {
         idle[i] = connect_unix(g.sock);
     }
-    if (gpiodev && !strcmp(what, "subscribe all\n")) {
-        all18 = subscribed_client(g.sock18, what);
+    if (w.all_18v) {
+        all18 = subscribed_client(g.sock18, "subscribe all\n");
     }
     guest_ready(&g, true);
 
@@ -505,7 +510,7 @@ static struct guest_run bench_guest(const char *elf, long toggles,
     for (int i = 0; i < nclients; i++) {
         close(clients[i]);
     }
-    for (int i = 0; i < nidle; i++) {
+    for (int i = 0; i < w.nidle; i++) {
         close(idle[i]);
     }
     if (all18 >= 0) {
@@ -742,15 +747,21 @@ static long guest_round(const char *elf, long toggles, double *f)
     const char *one = "subscribe both gpioB0\n";
     struct guest_run none, idle, c1, c4, all, of8, of64;
 
-    none = bench_guest(elf, toggles, false, 0, 0, one);
-    idle = bench_guest(elf, toggles, true, 0, 0, one);
-    c1 = bench_guest(elf, toggles, true, 1, 0, one);
-    c4 = bench_guest(elf, toggles, true, 4, 0, one);
-    /* One client watching every line and its configuration. */
-    all = bench_guest(elf, toggles, true, 1, 0, "subscribe all\n");
+    none = bench_guest(elf, toggles, (struct watchers) { 0 });
+    idle = bench_guest(elf, toggles, (struct watchers) { .gpiodev = true });
+    c1 = bench_guest(elf, toggles, (struct watchers) {
+        .gpiodev = true, .nclients = 1, .what = one });
+    c4 = bench_guest(elf, toggles, (struct watchers) {
+        .gpiodev = true, .nclients = 4, .what = one });
+    /* Every line of both controllers, and its configuration. */
+    all = bench_guest(elf, toggles, (struct watchers) {
+        .gpiodev = true, .nclients = 1, .what = "subscribe all\n",
+        .all_18v = true });
     /* One client among many that watch nothing. */
-    of8 = bench_guest(elf, toggles, true, 1, 7, one);
-    of64 = bench_guest(elf, toggles, true, 1, 63, one);
+    of8 = bench_guest(elf, toggles, (struct watchers) {
+        .gpiodev = true, .nclients = 1, .what = one, .nidle = 7 });
+    of64 = bench_guest(elf, toggles, (struct watchers) {
+        .gpiodev = true, .nclients = 1, .what = one, .nidle = 63 });
     f[F_TOGGLE_NONE] = none.toggles_per_s;
     f[F_TOGGLE_IDLE] = idle.toggles_per_s;
     f[F_TOGGLE_ONE] = c1.toggles_per_s;

@@ -69,7 +69,7 @@ run timestamps 120 "$PYTHON" "$top/tests/test_timestamps.py"
 # The benchmark, on a tiny count so that it cannot rot; no timing is
 # checked here.
 run bench-smoke 120 "$host_build/bench/bench" -n 50 -r 1 \
-    -g "$host_build/bench/toggle-smoke.elf" -t 2000 \
+    -g "$host_build/bench/toggle-smoke.elf" -t 100000 \
     -e "$host_build/bench/echo.elf" -l 20 \
     -o "$log_dir/bench-smoke.json"
 run socat-two-clients 120 "$PYTHON" "$top/tests/socat_two_clients.py"
