@@ -244,7 +244,9 @@ void gpio_format_line_event(GString *out, Gpiodev *gd,
 
 void gpio_format_overflow(GString *out, uint64_t lost)
 {
-    g_string_append_printf(out, "event overflow lost=%" PRIu64 "\n", lost);
+    g_string_append(out, "event overflow");
+    gpio_append_num(out, "lost", lost);
+    g_string_append_c(out, '\n');
 }
 
 /* Replies */
