@@ -118,6 +118,22 @@ def test_detect(sock_dir):
     tap.check(rc == 0 and out.startswith("Usage: "), "detect --help")
     rc, out, err = run("--version")
     tap.check(rc == 0 and "qemu-gpio" in out.splitlines()[0], "--version")
+    rc, out, err = run("get", "--version")
+    tap.check(rc == 0 and out.splitlines()[0].startswith(
+                  "qemu-gpio get (qemu-gpio) v"),
+              "get --version names the program by its base name, as "
+              "libgpiod does", out)
+    # libgpiod takes --v for --version; our extra --vcd must not make
+    # it ambiguous, while --vc still means --vcd.
+    rc, out, err = run("mon", "--v")
+    tap.check(rc == 0 and out.startswith("qemu-gpio mon (qemu-gpio) v"),
+              "mon --v is --version, as in libgpiod", (out, err))
+    rc, out, err = run("mon", "--vc")
+    tap.check(rc == 1 and "requires an argument" in err,
+              "mon --vc is --vcd", err)
+    rc, out, err = run("mon", "-c", "--v", "--ver")
+    tap.check(rc == 0 and out.startswith("qemu-gpio mon (qemu-gpio) v"),
+              "an option's argument is not taken for an option", (out, err))
     link = os.path.join(sock_dir, "gpiodetect")
     os.symlink(TOOL, link)
     p = subprocess.run([link], capture_output=True, text=True, env=ENV)

@@ -47,9 +47,26 @@ void die_usage(void)
     die("try %s --help", prog);
 }
 
+/*
+ * @prog without the directories of its first word, as libgpiod's
+ * --version prints it: "/usr/bin/qemu-gpio get" gives "qemu-gpio get".
+ */
+static const char *prog_base_name(void)
+{
+    const char *end = strchr(prog, ' ');
+    const char *base = prog;
+
+    for (const char *p = prog; *p && (!end || p < end); p++) {
+        if (*p == '/') {
+            base = p + 1;
+        }
+    }
+    return base;
+}
+
 void print_version(void)
 {
-    printf("%s (qemu-gpio) v%s\n", prog, qgpio_api_version());
+    printf("%s (qemu-gpio) v%s\n", prog_base_name(), qgpio_api_version());
     printf("Copyright (C) 2026 the qemu-gpiodev authors\n");
     printf("License: GPL-2.0-or-later\n");
     printf("This is free software: you are free to change and redistribute "
@@ -603,5 +620,109 @@ bool wait_events(struct pollfd *pfds, size_t n,
             die("error polling for events: %s", strerror(errno));
         }
         return ret > 0;
+    }
+}
+
+/* Whether @name (up to @len bytes) abbreviates @opt's name. */
+static bool abbreviates(const struct option *opt, const char *name,
+                        size_t len)
+{
+    return !strncmp(opt->name, name, len);
+}
+
+static bool is_extension(const char *name, const char *const *extensions)
+{
+    for (; *extensions; extensions++) {
+        if (!strcmp(name, *extensions)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The long option that the abbreviation @arg must mean, or NULL. */
+static const struct option *libgpiod_meaning(const char *arg,
+                                             const struct option *longopts,
+                                             const char *const *extensions)
+{
+    const char *name = arg + 2;
+    size_t len = strcspn(name, "=");
+    const struct option *found = NULL;
+    bool extension_matched = false;
+
+    for (const struct option *o = longopts; o->name; o++) {
+        if (strlen(o->name) == len && abbreviates(o, name, len)) {
+            return NULL;    /* exact: getopt needs no help */
+        }
+        if (!abbreviates(o, name, len)) {
+            continue;
+        }
+        if (is_extension(o->name, extensions)) {
+            extension_matched = true;
+        } else if (found && found->val != o->val) {
+            return NULL;    /* ambiguous in libgpiod too */
+        } else {
+            found = o;
+        }
+    }
+    return extension_matched ? found : NULL;
+}
+
+/* Whether the word after @arg is @arg's option argument. */
+static bool takes_next_word(const char *arg, const char *optstring,
+                            const struct option *longopts)
+{
+    if (arg[1] == '-') {
+        size_t len = strcspn(arg + 2, "=");
+
+        if (arg[2 + len] == '=') {
+            return false;
+        }
+        for (const struct option *o = longopts; o->name; o++) {
+            if (!strncmp(o->name, arg + 2, len)) {
+                return o->has_arg == required_argument;
+            }
+        }
+        return false;
+    }
+    for (const char *c = arg + 1; *c; c++) {
+        const char *spec = strchr(optstring, *c);
+
+        if (spec && spec[1] == ':') {
+            return !c[1];   /* an attached argument ends the cluster */
+        }
+    }
+    return false;
+}
+
+void expand_libgpiod_abbreviations(int argc, char **argv,
+                                   const char *optstring,
+                                   const struct option *longopts,
+                                   const char *const *extensions)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const struct option *o;
+
+        if (arg[0] != '-' || !arg[1] || !strcmp(arg, "--")) {
+            return;     /* options stop at the first non-option */
+        }
+        if (arg[1] == '-' &&
+            (o = libgpiod_meaning(arg, longopts, extensions))) {
+            const char *value = strchr(arg, '=');
+            size_t size = strlen(o->name) + (value ? strlen(value) : 0) + 3;
+            char *full = malloc(size);
+
+            if (!full) {
+                die("out of memory");
+            }
+            snprintf(full, size, "--%s%s", o->name, value ? value : "");
+            /* Lives as long as argv: the program's whole run. */
+            argv[i] = full;
+            continue;
+        }
+        if (takes_next_word(arg, optstring, longopts)) {
+            i++;
+        }
     }
 }

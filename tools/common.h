@@ -23,6 +23,18 @@ void warn(const char *fmt, ...);
 __attribute__((noreturn)) void die_usage(void);
 __attribute__((noreturn)) void print_version(void);
 
+/*
+ * Rewrite, in @argv, each abbreviated long option that is ambiguous only
+ * because of our @extensions (a NULL-terminated list of long option
+ * names that libgpiod's tool does not have) into the libgpiod option it
+ * means there: "--v" stays libgpiod's "--version" although "mon" also
+ * has "--vcd".  Call before getopt_long() with the same options.
+ */
+void expand_libgpiod_abbreviations(int argc, char **argv,
+                                   const char *optstring,
+                                   const struct option *longopts,
+                                   const char *const *extensions);
+
 /* Option values; each dies with libgpiod's message when invalid. */
 void parse_bias(const char *arg);
 void parse_drive(const char *arg);

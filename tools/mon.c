@@ -357,7 +357,12 @@ int cmd_mon(int argc, char **argv)
     char **ids;
     int opt, status;
 
-    while ((opt = getopt_long(argc, argv, "+b:c:C:e:E:F:hln:p:qsv",
+    static const char *const extensions[] = { "vcd", NULL };
+    static const char optstring[] = "+b:c:C:e:E:F:hln:p:qsv";
+
+    expand_libgpiod_abbreviations(argc, argv, optstring, longopts,
+                                  extensions);
+    while ((opt = getopt_long(argc, argv, optstring,
                               longopts, NULL)) != -1) {
         switch (opt) {
         case 'b':

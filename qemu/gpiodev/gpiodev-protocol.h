@@ -9,7 +9,7 @@
 #ifndef GPIODEV_PROTOCOL_H
 #define GPIODEV_PROTOCOL_H
 
-#include "gpiodev/gpiodev.h"
+#include "gpiodev/gpio-core.h"
 
 #define GPIO_PROTOCOL_VERSION 1
 /* Longest request line accepted, newline included. */
@@ -36,9 +36,10 @@ void gpio_request_reader_push(GpioRequestReader *r, const char *buf,
 /* Whether gpio_request_reader_run() has something to do. */
 bool gpio_request_reader_ready(GpioRequestReader *r);
 /*
- * Execute the next complete request on behalf of @client, appending the
- * reply to @out.  Returns false, having done nothing, when no complete
- * request is left.  Sets *@quit when the client asked to close.
+ * Execute the next complete request on behalf of @client, a client of a
+ * backend (its chip id is the backend's), appending the reply to @out.
+ * Returns false, having done nothing, when no complete request is left.
+ * Sets *@quit when the client asked to close.
  */
 bool gpio_request_reader_run(GpioRequestReader *r, GpiodevClient *client,
                              GString *out, bool *quit);
@@ -47,9 +48,9 @@ void gpio_format_greeting(GString *out);
 
 /*
  * The part of a line's edge events that never changes, "event edge
- * offset=N name=NAME", formatted once when a backend opens.  A line's
- * name is fixed once its controller is realized, so formatting an edge
- * needs nothing else from the gpiodev: it can be done outside the BQL.
+ * offset=N name=NAME", formatted once when a backend opens, because a
+ * busy guest makes millions of edges a second.  A line's name is fixed
+ * once its controller is realized.
  */
 typedef struct GpioEdgePrefixes {
     unsigned nlines;
@@ -57,17 +58,18 @@ typedef struct GpioEdgePrefixes {
     size_t *len;
 } GpioEdgePrefixes;
 
-/* The most gpio_format_edge() appends after the prefix. */
-#define GPIO_EDGE_MAX_SUFFIX 160
 
-void gpio_edge_prefixes_init(GpioEdgePrefixes *p, Gpiodev *gd);
+void gpio_edge_prefixes_init(GpioEdgePrefixes *p, GpiodevCore *core);
 void gpio_edge_prefixes_cleanup(GpioEdgePrefixes *p);
-/* Any thread; @ev is an edge of a line that @prefixes describes. */
-void gpio_format_edge(GString *out, const GpioEdgePrefixes *prefixes,
-                      const GpiodevEvent *ev);
-/* Configuration and ownership events: with the BQL held. */
-void gpio_format_line_event(GString *out, Gpiodev *gd,
-                            const GpiodevEvent *ev);
+/*
+ * Any event, from @ev alone (and, for an edge, @prefixes): any thread,
+ * no BQL needed.  @ev->consumer must still be valid.
+ */
+void gpio_format_event(GString *out, const GpioEdgePrefixes *prefixes,
+                       const GpiodevEvent *ev);
+/* The longest gpio_format_event() can make @ev's text. */
+size_t gpio_event_max_len(const GpioEdgePrefixes *prefixes,
+                          const GpiodevEvent *ev);
 void gpio_format_overflow(GString *out, uint64_t lost);
 
 #endif /* GPIODEV_PROTOCOL_H */

@@ -36,13 +36,27 @@ void hmp_info_gpiodevs(Monitor *mon, const QDict *qdict)
     }
 }
 
+/*
+ * HMP names a controller by one word: a gpiodev's id if there is one
+ * of that name, the controller's QOM path otherwise.
+ */
+static void hmp_gpio_line_id(const char *word, GpioLineId *id)
+{
+    if (gpiodev_find(word)) {
+        id->gpiodev = (char *)word;
+    } else {
+        id->device = (char *)word;
+    }
+}
+
 void hmp_info_gpio_lines(Monitor *mon, const QDict *qdict)
 {
-    const char *id = qdict_get_str(qdict, "gpiodev");
+    GpioLineId id = { 0 };
     Error *err = NULL;
-    g_autoptr(GpioLineStateList) list = qmp_query_gpio_lines(id, NULL,
-                                                              &err);
+    g_autoptr(GpioLineStateList) list = NULL;
 
+    hmp_gpio_line_id(qdict_get_str(qdict, "controller"), &id);
+    list = qmp_query_gpio_lines(id.gpiodev, id.device, &err);
     if (hmp_handle_error(mon, err)) {
         return;
     }
@@ -62,13 +76,12 @@ void hmp_info_gpio_lines(Monitor *mon, const QDict *qdict)
 
 void hmp_gpio_get(Monitor *mon, const QDict *qdict)
 {
-    GpioLineId id = {
-        .gpiodev = (char *)qdict_get_str(qdict, "gpiodev"),
-        .line = (char *)qdict_get_str(qdict, "line"),
-    };
+    GpioLineId id = { .line = (char *)qdict_get_str(qdict, "line") };
     Error *err = NULL;
-    g_autoptr(GpioLevel) level = qmp_gpio_get(&id, &err);
+    g_autoptr(GpioLevel) level = NULL;
 
+    hmp_gpio_line_id(qdict_get_str(qdict, "controller"), &id);
+    level = qmp_gpio_get(&id, &err);
     if (!hmp_handle_error(mon, err)) {
         monitor_printf(mon, "%d\n", level->level);
     }
@@ -77,17 +90,18 @@ void hmp_gpio_get(Monitor *mon, const QDict *qdict)
 void hmp_gpio_set(Monitor *mon, const QDict *qdict)
 {
     int64_t level = qdict_get_int(qdict, "level");
-    GpioSetArgs args = {
-        .gpiodev = (char *)qdict_get_str(qdict, "gpiodev"),
-        .line = (char *)qdict_get_str(qdict, "line"),
-        .level = level,
-    };
+    GpioLineId id = { .line = (char *)qdict_get_str(qdict, "line") };
+    GpioSetArgs args = { .level = level };
     Error *err = NULL;
 
     if (level != 0 && level != 1) {
         monitor_printf(mon, "level must be 0 or 1\n");
         return;
     }
+    hmp_gpio_line_id(qdict_get_str(qdict, "controller"), &id);
+    args.gpiodev = id.gpiodev;
+    args.device = id.device;
+    args.line = id.line;
     qmp_gpio_set(&args, &err);
     hmp_handle_error(mon, err);
 }

@@ -7,11 +7,14 @@
 #include "qemu/osdep.h"
 #include "qemu/bitmap.h"
 #include "qemu/cutils.h"
+#include "gpiodev/gpiodev.h"
 #include "gpiodev-protocol.h"
 #include "trace.h"
 
 typedef struct GpioRequest {
     GpiodevClient *client;
+    GpiodevCore *core;
+    /* The backend the client belongs to. */
     Gpiodev *gd;
     GString *out;
     /* The request's tag, with its '@', or NULL. */
@@ -137,17 +140,17 @@ static void gpio_append_num(GString *out, const char *key, int64_t value)
     g_string_append_len(out, buf, gpio_put_num(buf, value) - buf);
 }
 
-void gpio_edge_prefixes_init(GpioEdgePrefixes *p, Gpiodev *gd)
+void gpio_edge_prefixes_init(GpioEdgePrefixes *p, GpiodevCore *core)
 {
     GString *text = g_string_new(NULL);
 
-    p->nlines = gd->nlines;
+    p->nlines = core->nlines;
     p->text = g_new(char *, p->nlines);
     p->len = g_new(size_t, p->nlines);
     for (unsigned i = 0; i < p->nlines; i++) {
         g_string_assign(text, "event edge");
         gpio_append_num(text, "offset", i);
-        gpio_append_kv(text, "name", gpiodev_line_info(gd, i)->name);
+        gpio_append_kv(text, "name", gpiodev_core_line_info(core, i)->name);
         p->len[i] = text->len;
         p->text[i] = g_strndup(text->str, text->len);
     }
@@ -164,13 +167,23 @@ void gpio_edge_prefixes_cleanup(GpioEdgePrefixes *p)
     p->nlines = 0;
 }
 
+/* The most an edge's text has after its prefix. */
+#define GPIO_EDGE_MAX_SUFFIX 160
+
+/*
+ * Past the prefix ("event edge offset=N name=NAME" and its variants,
+ * at most two bytes longer), a configuration or ownership event has at
+ * most this, plus its consumer name quoted.
+ */
+#define GPIO_LINE_EVENT_MAX_SUFFIX 256
+
 /*
  * The hot path: every edge a busy guest makes goes through here, so
  * the variable part is written into one stack buffer and appended with
  * the line's prefix.
  */
-void gpio_format_edge(GString *out, const GpioEdgePrefixes *prefixes,
-                      const GpiodevEvent *ev)
+static void gpio_format_edge(GString *out, const GpioEdgePrefixes *prefixes,
+                             const GpiodevEvent *ev)
 {
     char buf[GPIO_EDGE_MAX_SUFFIX];
     char *p = buf;
@@ -208,38 +221,65 @@ void gpio_format_greeting(GString *out)
                            GPIO_PROTOCOL_VERSION);
 }
 
-void gpio_format_line_event(GString *out, Gpiodev *gd,
-                            const GpiodevEvent *ev)
+/* Configuration and ownership events: everything comes from @ev. */
+static void gpio_format_line_event(GString *out, const GpiodevEvent *ev)
 {
-    const GpioLineInfo *info = gpiodev_line_info(gd, ev->offset);
-    const char *consumer;
-
     switch (ev->kind) {
     case GPIODEV_EVENT_EDGE:
         g_assert_not_reached();
     case GPIODEV_EVENT_CONFIG:
         g_string_append(out, "event config");
         gpio_append_num(out, "offset", ev->offset);
-        gpio_append_kv(out, "name", info->name);
-        gpio_append_line_config(out, info);
+        gpio_append_kv(out, "name", ev->name);
+        gpio_append_kv(out, "direction",
+                       GpioLineDirection_str(ev->direction));
+        gpio_append_kv(out, "drive", GpioLineDrive_str(ev->drive));
+        gpio_append_kv(out, "bias", GpioLineBias_str(ev->bias));
+        gpio_append_kv(out, "interrupt",
+                       GpioLineInterrupt_str(ev->interrupt));
         gpio_append_num(out, "level", ev->level);
         break;
     case GPIODEV_EVENT_REQUESTED:
         g_string_append(out, "event requested");
         gpio_append_num(out, "offset", ev->offset);
-        gpio_append_kv(out, "name", info->name);
-        consumer = gpiodev_line_consumer(gd, ev->offset);
-        gpio_append_kv(out, "consumer", consumer ? consumer : "");
+        gpio_append_kv(out, "name", ev->name);
+        gpio_append_kv(out, "consumer", ev->consumer ? ev->consumer : "");
         break;
     case GPIODEV_EVENT_RELEASED:
         g_string_append(out, "event released");
         gpio_append_num(out, "offset", ev->offset);
-        gpio_append_kv(out, "name", info->name);
+        gpio_append_kv(out, "name", ev->name);
         break;
     }
     gpio_append_num(out, "guest-ns", ev->guest_ns);
     gpio_append_num(out, "host-ns", ev->host_ns);
     g_string_append_c(out, '\n');
+}
+
+size_t gpio_event_max_len(const GpioEdgePrefixes *prefixes,
+                          const GpiodevEvent *ev)
+{
+    size_t len = prefixes->len[ev->offset];
+
+    if (ev->kind == GPIODEV_EVENT_EDGE) {
+        return len + GPIO_EDGE_MAX_SUFFIX;
+    }
+    len += GPIO_LINE_EVENT_MAX_SUFFIX;
+    if (ev->consumer) {
+        /* Every byte escaped as \xHH, and the quotes. */
+        len += 4 * strlen(ev->consumer) + 2;
+    }
+    return len;
+}
+
+void gpio_format_event(GString *out, const GpioEdgePrefixes *prefixes,
+                       const GpiodevEvent *ev)
+{
+    if (ev->kind == GPIODEV_EVENT_EDGE) {
+        gpio_format_edge(out, prefixes, ev);
+    } else {
+        gpio_format_line_event(out, ev);
+    }
 }
 
 void gpio_format_overflow(GString *out, uint64_t lost)
@@ -387,31 +427,22 @@ static bool gpio_parse_uint(const char *s, uint64_t *value)
 static bool gpio_parse_line(GpioRequest *req, const char *word,
                             unsigned *offset)
 {
-    uint64_t v;
-    int found;
-
-    if (g_ascii_isdigit(word[0])) {
-        if (!gpio_parse_uint(word, &v)) {
-            gpio_reply_err(req, "bad-request", "'%s' is not a line offset",
-                           word);
-            return false;
-        }
-        if (v >= req->gd->nlines) {
-            gpio_reply_err(req, "no-such-line",
-                           "offset %s is out of range (chip has %u lines)",
-                           word, req->gd->nlines);
-            return false;
-        }
-        *offset = v;
+    switch (gpiodev_core_find_line(req->core, word, offset)) {
+    case GPIODEV_OK:
         return true;
-    }
-    found = gpiodev_find_line(req->gd, word);
-    if (found < 0) {
+    case GPIODEV_BAD_OFFSET:
+        gpio_reply_err(req, "bad-request", "'%s' is not a line offset",
+                       word);
+        return false;
+    case GPIODEV_NO_SUCH_LINE:
+        gpio_reply_err(req, "no-such-line",
+                       "offset %s is out of range (chip has %u lines)",
+                       word, req->core->nlines);
+        return false;
+    default:
         gpio_reply_err(req, "no-such-line", "no line is named '%s'", word);
         return false;
     }
-    *offset = found;
-    return true;
 }
 
 /*
@@ -425,8 +456,8 @@ static GArray *gpio_parse_lines(GpioRequest *req, int first,
     g_autoptr(GArray) lines = g_array_new(false, false, sizeof(unsigned));
 
     if (first >= req->argc) {
-        for (unsigned i = 0; i < req->gd->nlines; i++) {
-            if (all_offsets || gpiodev_line_info(req->gd, i)->present) {
+        for (unsigned i = 0; i < req->core->nlines; i++) {
+            if (all_offsets || gpiodev_core_line_info(req->core, i)->present) {
                 g_array_append_val(lines, i);
             }
         }
@@ -454,10 +485,10 @@ static void gpio_reply_refused(GpioRequest *req, GpiodevStatus st,
     };
     const char *consumer = NULL;
     const char *name = st == GPIODEV_NO_SUCH_LINE ? "" :
-                       gpiodev_line_info(req->gd, offset)->name;
+                       gpiodev_core_line_info(req->core, offset)->name;
 
     if (st == GPIODEV_BUSY) {
-        consumer = gpiodev_line_consumer(req->gd, offset);
+        consumer = gpiodev_core_line_consumer(req->core, offset);
     }
     gpio_reply_err(req, codes[st], "line %u%s%s%s: %s%s%s", offset,
                    *name ? " (" : "", name, *name ? ")" : "",
@@ -517,33 +548,32 @@ static void gpio_cmd_hello(GpioRequest *req)
 
 static void gpio_cmd_chip(GpioRequest *req)
 {
-    Gpiodev *gd = req->gd;
-    g_autofree char *path = object_get_canonical_path(gd->controller);
+    GpiodevCore *core = req->core;
 
     if (!gpio_no_arguments(req)) {
         return;
     }
     gpio_reply_start(req, "ok");
-    gpio_append_kv(req->out, "id", gd->id);
-    gpio_append_kv(req->out, "label", gpiodev_label(gd));
-    g_string_append_printf(req->out, " lines=%u", gd->nlines);
-    gpio_append_kv(req->out, "device", path);
-    gpio_append_kv(req->out, "type", object_get_typename(gd->controller));
+    gpio_append_kv(req->out, "id", req->gd->id);
+    gpio_append_kv(req->out, "label", gpiodev_core_label(core));
+    g_string_append_printf(req->out, " lines=%u", core->nlines);
+    gpio_append_kv(req->out, "device", core->path);
+    gpio_append_kv(req->out, "type", object_get_typename(core->controller));
     g_string_append_c(req->out, '\n');
 }
 
 static void gpio_cmd_info(GpioRequest *req)
 {
     g_autoptr(GArray) lines = gpio_parse_lines(req, 1, true);
-    Gpiodev *gd = req->gd;
+    GpiodevCore *core = req->core;
 
     if (!lines) {
         return;
     }
     for (unsigned i = 0; i < lines->len; i++) {
         unsigned offset = g_array_index(lines, unsigned, i);
-        const GpioLineInfo *info = gpiodev_line_info(gd, offset);
-        const char *consumer = gpiodev_line_consumer(gd, offset);
+        const GpioLineInfo *info = gpiodev_core_line_info(core, offset);
+        const char *consumer = gpiodev_core_line_consumer(core, offset);
 
         gpio_reply_start(req, "line");
         g_string_append_printf(req->out, " offset=%u", offset);
@@ -551,7 +581,7 @@ static void gpio_cmd_info(GpioRequest *req)
         gpio_append_kv(req->out, "present", info->present ? "yes" : "no");
         gpio_append_line_config(req->out, info);
         g_string_append_printf(req->out, " level=%d",
-                               gpiodev_line_level(gd, offset));
+                               gpiodev_core_line_level(core, offset));
         if (consumer) {
             gpio_append_kv(req->out, "consumer", consumer);
         }
@@ -570,7 +600,7 @@ static void gpio_cmd_get(GpioRequest *req)
     gpio_reply_start(req, "ok");
     for (unsigned i = 0; i < lines->len; i++) {
         unsigned offset = g_array_index(lines, unsigned, i);
-        bool level = gpiodev_line_level(req->gd, offset);
+        bool level = gpiodev_core_line_level(req->core, offset);
 
         g_string_append_c(req->out, ' ');
         if (req->argc > 1) {
@@ -871,7 +901,8 @@ bool gpio_request_reader_run(GpioRequestReader *r, GpiodevClient *client,
                              GString *out, bool *quit)
 {
     GpioRequest req = {
-        .client = client, .gd = client->gpiodev, .out = out, .quit = quit,
+        .client = client, .core = client->core, .gd = GPIODEV(client->backend),
+        .out = out, .quit = quit,
     };
 
     for (;;) {

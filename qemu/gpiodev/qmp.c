@@ -1,34 +1,141 @@
 /*
- * gpiodev over QMP: the monitor as one more client of every gpiodev,
- * to read, drive and watch lines without a socket.
+ * gpiodev over QMP: attach and detach backends, list controllers and
+ * backends, and read, drive and watch the lines of any GPIO controller
+ * of the machine, with or without a backend.  The monitor is one more
+ * client of each controller's core, under the same ownership rules as
+ * every backend's clients.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
 #include "qemu/osdep.h"
-#include "qemu/bitmap.h"
-#include "qemu/cutils.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-gpiodev.h"
 #include "qapi/qapi-events-gpiodev.h"
 #include "gpiodev/gpiodev.h"
-#include "trace.h"
 
 /* Shown as the consumer of the lines QMP drives. */
 #define GPIODEV_QMP_CONSUMER "qmp"
 
+/*
+ * The monitor's client of each core, while it holds or watches a
+ * line of it: it keeps the core alive, and only as long as needed.
+ */
+static GHashTable *gpiodev_qmp_clients;
+
+/* Backends */
+
+void qmp_gpiodev_add(GpiodevOptions *opts, Error **errp)
+{
+    gpiodev_new(opts, errp);
+}
+
+void qmp_gpiodev_del(const char *id, Error **errp)
+{
+    Gpiodev *gd = gpiodev_find(id);
+
+    if (!gd) {
+        error_setg(errp, "gpiodev '%s' not found", id);
+        return;
+    }
+    gpiodev_delete(gd);
+}
+
+static int gpiodev_query_one(Gpiodev *gd, void *opaque)
+{
+    GpiodevInfoList ***tail = opaque;
+    GpiodevInfo *info = g_new0(GpiodevInfo, 1);
+    GpiodevClientInfoList **clients = &info->clients;
+    GpiodevClient *c;
+
+    info->id = g_strdup(gd->id);
+    info->type = GPIODEV_GET_CLASS(gd)->type;
+    info->device = g_strdup(gd->core->path);
+    info->device_type = g_strdup(object_get_typename(gd->core->controller));
+    info->lines = gd->core->nlines;
+    QTAILQ_FOREACH(c, &gd->core->clients, next) {
+        GpiodevClientInfo *ci;
+
+        if (c->backend != gd) {
+            continue;
+        }
+        ci = g_new0(GpiodevClientInfo, 1);
+        ci->consumer = g_strdup(c->consumer ? c->consumer : "");
+        QAPI_LIST_APPEND(clients, ci);
+    }
+    if (GPIODEV_GET_CLASS(gd)->query) {
+        GPIODEV_GET_CLASS(gd)->query(gd, info);
+    }
+    QAPI_LIST_APPEND(*tail, info);
+    return 0;
+}
+
+GpiodevInfoList *qmp_query_gpiodevs(Error **errp)
+{
+    GpiodevInfoList *list = NULL, **tail = &list;
+
+    gpiodev_foreach(gpiodev_query_one, &tail);
+    return list;
+}
+
+typedef struct GpiodevIdsOf {
+    Object *controller;
+    strList **tail;
+} GpiodevIdsOf;
+
+static int gpiodev_add_id_if_of(Gpiodev *gd, void *opaque)
+{
+    GpiodevIdsOf *ids = opaque;
+
+    if (gd->core->controller == ids->controller) {
+        QAPI_LIST_APPEND(ids->tail, g_strdup(gd->id));
+    }
+    return 0;
+}
+
+static int gpio_controller_query_one(Object *obj, void *opaque)
+{
+    GpioControllerInfoList ***tail = opaque;
+    GpioControllerInfo *info;
+    GpioControllerClass *gcc;
+    GpioController *gc;
+    GpiodevIdsOf ids = { .controller = obj };
+
+    if (!object_dynamic_cast(obj, TYPE_GPIO_CONTROLLER)) {
+        return 0;
+    }
+    gc = GPIO_CONTROLLER(obj);
+    gcc = GPIO_CONTROLLER_GET_CLASS(obj);
+    info = g_new0(GpioControllerInfo, 1);
+    info->path = object_get_canonical_path(obj);
+    info->type = g_strdup(object_get_typename(obj));
+    info->label = g_strdup(gcc->get_label(gc));
+    info->lines = gcc->get_nlines(gc);
+    ids.tail = &info->gpiodevs;
+    gpiodev_foreach(gpiodev_add_id_if_of, &ids);
+    QAPI_LIST_APPEND(*tail, info);
+    return 0;
+}
+
+GpioControllerInfoList *qmp_query_gpio_controllers(Error **errp)
+{
+    GpioControllerInfoList *list = NULL, **tail = &list;
+
+    object_child_foreach_recursive(object_get_root(),
+                                   gpio_controller_query_one, &tail);
+    return list;
+}
+
+/* The monitor's client */
+
 static void gpiodev_qmp_event(GpiodevClient *client, const GpiodevEvent *ev)
 {
-    Gpiodev *gd = client->gpiodev;
-    g_autofree char *path = object_get_canonical_path(gd->controller);
-
     if (ev->kind != GPIODEV_EVENT_EDGE) {
         return;
     }
     /* The monitor rate-limits it per line (monitor_qapi_event_conf). */
-    qapi_event_send_gpio_line_changed(gd->id, path, ev->offset,
-                                      gpiodev_line_info(gd, ev->offset)->name,
-                                      ev->level,
+    qapi_event_send_gpio_line_changed(client->core->path, ev->offset,
+                                      ev->name, ev->level,
                                       ev->level ? GPIO_EDGE_RISING
                                                 : GPIO_EDGE_FALLING,
                                       ev->guest_ns);
@@ -38,29 +145,39 @@ static const GpiodevClientOps gpiodev_qmp_ops = {
     .event = gpiodev_qmp_event,
 };
 
-/* The gpiodev's QMP client, created on first use. */
-static GpiodevClient *gpiodev_qmp_client(Gpiodev *gd)
+static GpiodevClient *gpiodev_qmp_client(GpiodevCore *core)
 {
-    if (!gd->qmp) {
-        gd->qmp = g_new0(GpiodevClient, 1);
-        gpiodev_client_init(gd->qmp, gd, &gpiodev_qmp_ops);
-        gpiodev_client_set_consumer(gd->qmp, GPIODEV_QMP_CONSUMER);
+    GpiodevClient *c;
+
+    if (!gpiodev_qmp_clients) {
+        gpiodev_qmp_clients = g_hash_table_new(NULL, NULL);
     }
-    return gd->qmp;
+    c = g_hash_table_lookup(gpiodev_qmp_clients, core);
+    if (!c) {
+        c = g_new0(GpiodevClient, 1);
+        gpiodev_client_init(c, core, &gpiodev_qmp_ops, NULL,
+                            GPIODEV_QMP_CONSUMER);
+        g_hash_table_insert(gpiodev_qmp_clients, core, c);
+    }
+    return c;
 }
 
-void gpiodev_qmp_cleanup(Gpiodev *gd)
+/* Let the core go when the monitor has nothing left on it. */
+static void gpiodev_qmp_client_done(GpiodevClient *c)
 {
-    if (gd->qmp) {
-        gpiodev_client_cleanup(gd->qmp);
-        g_free(gd->qmp);
-        gd->qmp = NULL;
+    if (!gpiodev_client_idle(c)) {
+        return;
     }
+    g_hash_table_remove(gpiodev_qmp_clients, c->core);
+    gpiodev_client_cleanup(c);
+    g_free(c);
 }
 
-/* The gpiodev named by its id or by its controller's QOM path. */
-static Gpiodev *gpiodev_qmp_lookup(const char *id, const char *device,
-                                   Error **errp)
+/* Lines */
+
+/* The core of the controller named by a gpiodev's id or by its path. */
+static GpiodevCore *gpiodev_qmp_core(const char *id, const char *device,
+                                     Error **errp)
 {
     Object *obj;
     Gpiodev *gd;
@@ -73,64 +190,54 @@ static Gpiodev *gpiodev_qmp_lookup(const char *id, const char *device,
         gd = gpiodev_find(id);
         if (!gd) {
             error_setg(errp, "gpiodev '%s' not found", id);
-        }
-        return gd;
-    }
-    obj = gpiodev_resolve_controller(device, errp);
-    if (!obj) {
-        return NULL;
-    }
-    gd = GPIO_CONTROLLER_GET_CLASS(obj)->get_frontend(GPIO_CONTROLLER(obj))
-             ->gpiodev;
-    if (!gd) {
-        error_setg(errp, "GPIO controller '%s' has no gpiodev", device);
-        error_append_hint(errp, "Attach one with gpiodev-add.\n");
-    }
-    return gd;
-}
-
-/* A line by name or by decimal offset. */
-static Gpiodev *gpiodev_qmp_line(GpioLineId *id, unsigned *offset,
-                                 Error **errp)
-{
-    Gpiodev *gd = gpiodev_qmp_lookup(id->gpiodev, id->device, errp);
-    uint64_t v;
-    int found;
-
-    if (!gd) {
-        return NULL;
-    }
-    if (g_ascii_isdigit(id->line[0])) {
-        if (qemu_strtou64(id->line, NULL, 10, &v) < 0 || v >= gd->nlines) {
-            error_setg(errp, "gpiodev '%s' has no line %s (it has %u)",
-                       gd->id, id->line, gd->nlines);
             return NULL;
         }
-        *offset = v;
-        return gd;
+        obj = gd->core->controller;
+    } else {
+        obj = gpiodev_core_resolve(device, errp);
+        if (!obj) {
+            return NULL;
+        }
     }
-    found = gpiodev_find_line(gd, id->line);
-    if (found < 0) {
-        error_setg(errp, "gpiodev '%s' has no line named '%s'", gd->id,
-                   id->line);
+    return gpiodev_core_get(obj);
+}
+
+/* The core and offset of a line; unref the core when done with it. */
+static GpiodevCore *gpiodev_qmp_line(GpioLineId *id, unsigned *offset,
+                                     Error **errp)
+{
+    GpiodevCore *core = gpiodev_qmp_core(id->gpiodev, id->device, errp);
+    GpiodevStatus st;
+
+    if (!core) {
         return NULL;
     }
-    *offset = found;
-    return gd;
+    st = gpiodev_core_find_line(core, id->line, offset);
+    if (st == GPIODEV_OK) {
+        return core;
+    }
+    if (st == GPIODEV_NO_SUCH_NAME) {
+        error_setg(errp, "GPIO controller '%s' has no line named '%s'",
+                   core->path, id->line);
+    } else {
+        error_setg(errp, "GPIO controller '%s' has no line %s (it has %u)",
+                   core->path, id->line, core->nlines);
+    }
+    gpiodev_core_unref(core);
+    return NULL;
 }
 
 GpioLineStateList *qmp_query_gpio_lines(const char *gpiodev,
                                        const char *device, Error **errp)
 {
-    Gpiodev *gd = gpiodev_qmp_lookup(gpiodev, device, errp);
+    GpiodevCore *core = gpiodev_qmp_core(gpiodev, device, errp);
     GpioLineStateList *list = NULL, **tail = &list;
 
-    if (!gd) {
+    if (!core) {
         return NULL;
     }
-    for (unsigned i = 0; i < gd->nlines; i++) {
-        const GpioLineInfo *li = gpiodev_line_info(gd, i);
-        const char *consumer = gpiodev_line_consumer(gd, i);
+    for (unsigned i = 0; i < core->nlines; i++) {
+        const GpioLineInfo *li = gpiodev_core_line_info(core, i);
         GpioLineState *info = g_new0(GpioLineState, 1);
 
         info->offset = i;
@@ -140,10 +247,11 @@ GpioLineStateList *qmp_query_gpio_lines(const char *gpiodev,
         info->drive = li->drive;
         info->bias = li->bias;
         info->interrupt = li->interrupt;
-        info->level = gpiodev_line_level(gd, i);
-        info->consumer = g_strdup(consumer);
+        info->level = gpiodev_core_line_level(core, i);
+        info->consumer = g_strdup(gpiodev_core_line_consumer(core, i));
         QAPI_LIST_APPEND(tail, info);
     }
+    gpiodev_core_unref(core);
     return list;
 }
 
@@ -151,61 +259,75 @@ void qmp_gpio_set(GpioSetArgs *args, Error **errp)
 {
     unsigned offset, bad;
     bool level = args->level;
-    Gpiodev *gd = gpiodev_qmp_line(qapi_GpioSetArgs_base(args), &offset,
-                                   errp);
+    GpiodevCore *core = gpiodev_qmp_line(qapi_GpioSetArgs_base(args),
+                                         &offset, errp);
+    GpiodevClient *c;
     GpiodevStatus st;
     const char *consumer;
 
-    if (!gd) {
+    if (!core) {
         return;
     }
-    st = gpiodev_client_drive(gpiodev_qmp_client(gd), 1, &offset, &level,
-                              &bad);
+    c = gpiodev_qmp_client(core);
+    st = gpiodev_client_drive(c, 1, &offset, &level, &bad);
     if (st != GPIODEV_OK) {
-        consumer = gpiodev_line_consumer(gd, offset);
-        error_setg(errp, "line %u (%s) of gpiodev '%s': %s%s%s", offset,
-                   gpiodev_line_info(gd, offset)->name, gd->id,
-                   gpiodev_status_str(st),
+        consumer = gpiodev_core_line_consumer(core, offset);
+        error_setg(errp, "line %u (%s) of GPIO controller '%s': %s%s%s",
+                   offset, gpiodev_core_line_info(core, offset)->name,
+                   core->path, gpiodev_status_str(st),
                    st == GPIODEV_BUSY ? " named " : "",
                    st == GPIODEV_BUSY && consumer ? consumer : "");
     }
+    gpiodev_qmp_client_done(c);
+    gpiodev_core_unref(core);
 }
 
 void qmp_gpio_release(GpioLineId *id, Error **errp)
 {
     unsigned offset;
-    Gpiodev *gd = gpiodev_qmp_line(id, &offset, errp);
+    GpiodevCore *core = gpiodev_qmp_line(id, &offset, errp);
+    GpiodevClient *c;
 
-    if (gd && gd->qmp) {
-        gpiodev_client_release(gd->qmp, offset);
+    if (!core) {
+        return;
     }
+    c = gpiodev_qmp_clients ? g_hash_table_lookup(gpiodev_qmp_clients, core)
+                            : NULL;
+    if (c) {
+        gpiodev_client_release(c, offset);
+        gpiodev_qmp_client_done(c);
+    }
+    gpiodev_core_unref(core);
 }
 
 GpioLevel *qmp_gpio_get(GpioLineId *id, Error **errp)
 {
     unsigned offset;
-    Gpiodev *gd = gpiodev_qmp_line(id, &offset, errp);
+    GpiodevCore *core = gpiodev_qmp_line(id, &offset, errp);
     GpioLevel *ret;
 
-    if (!gd) {
+    if (!core) {
         return NULL;
     }
     ret = g_new0(GpioLevel, 1);
-    ret->level = gpiodev_line_level(gd, offset);
+    ret->level = gpiodev_core_line_level(core, offset);
+    gpiodev_core_unref(core);
     return ret;
 }
 
 static void gpiodev_qmp_watch(GpioLineId *id, bool on, Error **errp)
 {
     unsigned offset;
-    Gpiodev *gd = gpiodev_qmp_line(id, &offset, errp);
+    GpiodevCore *core = gpiodev_qmp_line(id, &offset, errp);
     GpiodevClient *c;
 
-    if (!gd) {
+    if (!core) {
         return;
     }
-    c = gpiodev_qmp_client(gd);
+    c = gpiodev_qmp_client(core);
     gpiodev_client_watch(c, offset, GPIODEV_WATCH_EDGES, on);
+    gpiodev_qmp_client_done(c);
+    gpiodev_core_unref(core);
 }
 
 void qmp_gpio_watch(GpioLineId *id, Error **errp)

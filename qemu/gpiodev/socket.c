@@ -48,33 +48,35 @@ struct GpiodevSocket {
     char *unix_path;
     guint reconnect_tag;
     bool connecting;
+    /* Going away: no new connection, no reconnection. */
+    bool closed;
     GpioEdgePrefixes edge_prefixes;
     unsigned next_session_id;
     QTAILQ_HEAD(, GpioSession) sessions;
 };
 
 /*
- * Output handed to a session's writer: text, and edges to be formatted
- * into it.  An edge at position @at goes before text[at].
+ * Output handed to a session's writer: text (replies), and events to
+ * be formatted into it.  An event at position @at goes before text[at].
  */
 typedef struct GpioOutput {
     GString *text;
-    GArray *edges;
-    /* Events in it, edges and the rest. */
-    unsigned events;
+    GArray *events;
+    /* Copies of the events' consumer names, which they point to. */
+    GPtrArray *strings;
     /*
      * What it counts for in GpioSession.queued: its text, and for each
-     * edge the longest it can be once formatted.
+     * event the longest it can be once formatted.
      */
     size_t cost;
 } GpioOutput;
 
-typedef struct GpioQueuedEdge {
+typedef struct GpioQueuedEvent {
     size_t at;
     GpiodevEvent ev;
-} GpioQueuedEdge;
+} GpioQueuedEvent;
 
-#define GPIO_SESSION_STAGED_EDGES 8
+#define GPIO_SESSION_STAGED_EVENTS 8
 
 /*
  * A client connection.  Requests are read and executed in the main
@@ -118,12 +120,13 @@ struct GpioSession {
     /* Everything below is protected by @lock. */
     GpioOutput pending;
     /*
-     * The newest edges, not yet in @pending.edges (and positioned after
-     * them).  The writer's core reads that array, so a vCPU storing one
-     * edge into it waits for a cache line to come back before it can
-     * release a lock; copying several at once overlaps those waits.
+     * The newest events, not yet in @pending.events (and positioned
+     * after them).  The writer's core reads that array, so a vCPU
+     * storing one edge into it waits for a cache line to come back
+     * before it can release a lock; copying several at once overlaps
+     * those waits.
      */
-    GpioQueuedEdge staged[GPIO_SESSION_STAGED_EDGES];
+    GpioQueuedEvent staged[GPIO_SESSION_STAGED_EVENTS];
     unsigned nstaged;
     /*
      * Bytes of output not yet written to the connection: the pending
@@ -152,23 +155,24 @@ static void gpiodev_socket_arm_reconnect(GpiodevSocket *s);
 static void gpio_output_init(GpioOutput *o)
 {
     o->text = g_string_sized_new(4096);
-    o->edges = g_array_new(false, false, sizeof(GpioQueuedEdge));
-    o->events = 0;
+    o->events = g_array_new(false, false, sizeof(GpioQueuedEvent));
+    o->strings = g_ptr_array_new_with_free_func(g_free);
     o->cost = 0;
 }
 
 static void gpio_output_clear(GpioOutput *o)
 {
     g_string_truncate(o->text, 0);
-    g_array_set_size(o->edges, 0);
-    o->events = 0;
+    g_array_set_size(o->events, 0);
+    g_ptr_array_set_size(o->strings, 0);
     o->cost = 0;
 }
 
 static void gpio_output_cleanup(GpioOutput *o)
 {
     g_string_free(o->text, true);
-    g_array_free(o->edges, true);
+    g_array_free(o->events, true);
+    g_ptr_array_free(o->strings, true);
 }
 
 /* Output, with @lock held */
@@ -186,7 +190,7 @@ static void gpio_session_add_cost_locked(GpioSession *ss, size_t cost)
 
 static void gpio_session_unstage_locked(GpioSession *ss)
 {
-    g_array_append_vals(ss->pending.edges, ss->staged, ss->nstaged);
+    g_array_append_vals(ss->pending.events, ss->staged, ss->nstaged);
     ss->nstaged = 0;
 }
 
@@ -196,7 +200,6 @@ static void gpio_session_report_lost_locked(GpioSession *ss)
     size_t len = ss->pending.text->len;
 
     gpio_format_overflow(ss->pending.text, ss->lost);
-    ss->pending.events++;
     gpio_session_add_cost_locked(ss, ss->pending.text->len - len);
     ss->lost = 0;
 }
@@ -238,17 +241,17 @@ static int64_t gpio_session_next_write_locked(GpioSession *ss)
     return ss->last_write_ns + GPIODEV_SOCKET_FLUSH_INTERVAL_NS;
 }
 
-/* Format @o, its edges into the text where they belong, onto @out. */
+/* Format @o, its events into the text where they belong, onto @out. */
 static void gpio_output_format(const GpioOutput *o, GString *out,
                                const GpioEdgePrefixes *prefixes)
 {
     size_t from = 0;
 
-    for (guint i = 0; i < o->edges->len; i++) {
-        GpioQueuedEdge *e = &g_array_index(o->edges, GpioQueuedEdge, i);
+    for (guint i = 0; i < o->events->len; i++) {
+        GpioQueuedEvent *e = &g_array_index(o->events, GpioQueuedEvent, i);
 
         g_string_append_len(out, o->text->str + from, e->at - from);
-        gpio_format_edge(out, prefixes, &e->ev);
+        gpio_format_event(out, prefixes, &e->ev);
         from = e->at;
     }
     g_string_append_len(out, o->text->str + from, o->text->len - from);
@@ -312,7 +315,7 @@ static bool gpio_writer_take(GpioWriter *w)
         swap = ss->pending;
         ss->pending = w->taken;
         w->taken = swap;
-        ss->last_write_events = w->taken.events;
+        ss->last_write_events = w->taken.events->len;
         qemu_mutex_unlock(&ss->lock);
         return true;
     }
@@ -414,7 +417,7 @@ static bool gpio_session_write_now_locked(GpioSession *ss)
     gpio_session_unstage_locked(ss);
     gpio_output_format(o, out, &ss->s->edge_prefixes);
     gpio_session_account_locked(ss, (ssize_t)out->len - (ssize_t)o->cost);
-    ss->last_write_events = o->events;
+    ss->last_write_events = o->events->len;
     gpio_output_clear(o);
     n = qio_channel_write(ss->ioc, out->str, out->len, NULL);
     if (n == QIO_CHANNEL_ERR_BLOCK) {
@@ -465,29 +468,28 @@ static void gpio_session_flush(GpioSession *ss)
     }
 }
 
+/*
+ * Every event is queued as it is and formatted when it is written; an
+ * event is self-contained but for its consumer name, which is copied.
+ */
 static void gpio_session_queue_event_locked(GpioSession *ss,
                                             const GpiodevEvent *ev)
 {
-    GpiodevSocket *s = ss->s;
     GpioOutput *o = &ss->pending;
+    GpioQueuedEvent *e;
 
-    if (ev->kind == GPIODEV_EVENT_EDGE) {
-        if (ss->nstaged == GPIO_SESSION_STAGED_EDGES) {
-            gpio_session_unstage_locked(ss);
-        }
-        ss->staged[ss->nstaged++] = (GpioQueuedEdge) {
-            .at = o->text->len,
-            .ev = *ev,
-        };
-        gpio_session_add_cost_locked(ss, s->edge_prefixes.len[ev->offset] +
-                                     GPIO_EDGE_MAX_SUFFIX);
-    } else {
-        size_t len = o->text->len;
-
-        gpio_format_line_event(o->text, &s->parent_obj, ev);
-        gpio_session_add_cost_locked(ss, o->text->len - len);
+    if (ss->nstaged == GPIO_SESSION_STAGED_EVENTS) {
+        gpio_session_unstage_locked(ss);
     }
-    o->events++;
+    e = &ss->staged[ss->nstaged++];
+    e->at = o->text->len;
+    e->ev = *ev;
+    if (ev->consumer) {
+        e->ev.consumer = g_strdup(ev->consumer);
+        g_ptr_array_add(o->strings, (char *)e->ev.consumer);
+    }
+    gpio_session_add_cost_locked(ss, gpio_event_max_len(&ss->s->edge_prefixes,
+                                                        ev));
 }
 
 /*
@@ -499,7 +501,7 @@ static void gpio_session_event(GpiodevClient *client,
                                const GpiodevEvent *ev)
 {
     GpioSession *ss = container_of(client, GpioSession, client);
-    Gpiodev *gd = client->gpiodev;
+    Gpiodev *gd = &ss->s->parent_obj;
     bool wake = false, flush = false;
 
     if (ss->closing) {
@@ -536,8 +538,17 @@ static void gpio_session_event(GpiodevClient *client,
     }
 }
 
+static void gpio_session_close(GpioSession *ss);
+
+/* The backend goes: so does the connection. */
+static void gpio_session_detach(GpiodevClient *client)
+{
+    gpio_session_close(container_of(client, GpioSession, client));
+}
+
 static const GpiodevClientOps gpio_session_ops = {
     .event = gpio_session_event,
+    .detach = gpio_session_detach,
 };
 
 /* Requests, in the main loop */
@@ -551,7 +562,10 @@ static void gpio_session_close(GpioSession *ss)
     if (ss->read_tag) {
         g_source_remove(ss->read_tag);
     }
-    /* No event can be queued for it any more. */
+    /*
+     * No event can be queued for it any more.  What the writer still
+     * formats points to line names of the core, which the backend keeps.
+     */
     gpiodev_client_cleanup(&ss->client);
 
     qemu_mutex_lock(&ss->lock);
@@ -571,7 +585,7 @@ static void gpio_session_close(GpioSession *ss)
     g_string_free(ss->direct, true);
     g_free(ss);
 
-    if (!s->server) {
+    if (!s->server && !s->closed) {
         gpiodev_socket_arm_reconnect(s);
     }
 }
@@ -749,10 +763,10 @@ static void gpiodev_socket_add_session(GpiodevSocket *s,
     ss->reply = g_string_sized_new(256);
     ss->direct = g_string_sized_new(256);
     gpio_request_reader_init(&ss->reader);
-    gpiodev_client_init(&ss->client, &s->parent_obj, &gpio_session_ops);
     /* Until it names itself, a client is known by its number. */
     consumer = g_strdup_printf("client%u", ss->id);
-    gpiodev_client_set_consumer(&ss->client, consumer);
+    gpiodev_client_init(&ss->client, s->parent_obj.core, &gpio_session_ops,
+                        &s->parent_obj, consumer);
     QTAILQ_INSERT_TAIL(&s->sessions, ss, next);
     trace_gpiodev_socket_connect(s->parent_obj.id, ss->id);
 
@@ -806,7 +820,9 @@ static void gpiodev_socket_connected(QIOTask *task, gpointer opaque)
     Error *err = NULL;
 
     s->connecting = false;
-    if (qio_task_propagate_error(task, &err)) {
+    if (s->closed) {
+        /* Deleted while connecting: the connection is not wanted. */
+    } else if (qio_task_propagate_error(task, &err)) {
         trace_gpiodev_socket_connect_failed(s->parent_obj.id,
                                             error_get_pretty(err));
         error_free(err);
@@ -927,7 +943,7 @@ static bool gpiodev_socket_open(Gpiodev *gd, GpiodevOptions *opts,
         return false;
     }
     s->addr = QAPI_CLONE(SocketAddress, so->addr);
-    gpio_edge_prefixes_init(&s->edge_prefixes, gd);
+    gpio_edge_prefixes_init(&s->edge_prefixes, gd->core);
 
     if (s->server) {
         return gpiodev_socket_listen(s, errp);
@@ -963,19 +979,27 @@ static void gpiodev_socket_init(Object *obj)
     QTAILQ_INIT(&s->sessions);
 }
 
+/* Take no more connections; the core detaches the sessions next. */
+static void gpiodev_socket_close(Gpiodev *gd)
+{
+    GpiodevSocket *s = GPIODEV_SOCKET(gd);
+
+    s->closed = true;
+    if (s->reconnect_tag) {
+        g_source_remove(s->reconnect_tag);
+        s->reconnect_tag = 0;
+    }
+    if (s->listener) {
+        qio_net_listener_disconnect(s->listener);
+    }
+}
+
 static void gpiodev_socket_finalize(Object *obj)
 {
     GpiodevSocket *s = GPIODEV_SOCKET(obj);
-    GpioSession *ss;
 
-    /* Not reconnecting from gpio_session_close() any more. */
-    s->reconnect_ms = 0;
-    while ((ss = QTAILQ_FIRST(&s->sessions))) {
-        gpio_session_close(ss);
-    }
-    if (s->reconnect_tag) {
-        g_source_remove(s->reconnect_tag);
-    }
+    /* Detached by gpiodev_unparent(), or never connected. */
+    assert(QTAILQ_EMPTY(&s->sessions));
     if (s->listener) {
         qio_net_listener_disconnect(s->listener);
         object_unref(OBJECT(s->listener));
@@ -988,18 +1012,30 @@ static void gpiodev_socket_finalize(Object *obj)
     gpio_edge_prefixes_cleanup(&s->edge_prefixes);
 }
 
+/*
+ * The address a server listens on, as bound: with the port the system
+ * chose when @addr asked for port 0.
+ */
 static void gpiodev_socket_query(Gpiodev *gd, GpiodevInfo *info)
 {
     GpiodevSocket *s = GPIODEV_SOCKET(gd);
 
-    info->addr = QAPI_CLONE(SocketAddress, s->addr);
+    if (s->listener && s->listener->nsioc) {
+        info->addr = qio_channel_socket_get_local_address(
+            s->listener->sioc[0], NULL);
+    }
+    if (!info->addr) {
+        info->addr = QAPI_CLONE(SocketAddress, s->addr);
+    }
 }
 
 static void gpiodev_socket_class_init(ObjectClass *oc, void *data)
 {
     GpiodevClass *gc = GPIODEV_CLASS(oc);
 
+    gc->type = GPIODEV_BACKEND_TYPE_SOCKET;
     gc->open = gpiodev_socket_open;
+    gc->close = gpiodev_socket_close;
     gc->query = gpiodev_socket_query;
 }
 

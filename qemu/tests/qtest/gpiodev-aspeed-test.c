@@ -15,6 +15,7 @@
 #include "qapi/error.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
+#include "qobject/qstring.h"
 
 #define AST2600_GPIO_BASE       0x1E780000
 #define AST2600_GPIO_1_8V_BASE  0x1E780800
@@ -103,11 +104,13 @@ static char *client_read_line(Client *c)
     }
 }
 
-static Client *client_open(const char *path, const char *name)
+/* A client on connection @fd, named @name if not NULL. */
+static Client *client_open_fd(int fd, const char *name)
 {
     Client *c = g_new0(Client, 1);
     g_autofree char *greeting = NULL;
-    c->fd = unix_connect(path, &error_abort);
+
+    c->fd = fd;
     c->in = g_string_new(NULL);
     g_queue_init(&c->events);
     greeting = client_read_line(c);
@@ -121,6 +124,25 @@ static Client *client_open(const char *path, const char *name)
         g_assert_cmpstr(reply, ==, "ok proto=1");
     }
     return c;
+}
+
+static Client *client_open(const char *path, const char *name)
+{
+    return client_open_fd(unix_connect(path, &error_abort), name);
+}
+
+static Client *client_open_tcp(const char *port, const char *name)
+{
+    struct sockaddr_in sin = {
+        .sin_family = AF_INET,
+        .sin_port = htons(atoi(port)),
+        .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+    };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), ==, 0);
+    return client_open_fd(fd, name);
 }
 
 static void client_close(Client *c)
@@ -1029,7 +1051,8 @@ static void test_qmp_hotplug(void)
     g_assert_cmpint(qlist_size(list), ==, 2);
     for (const QListEntry *e = qlist_first(list); e; e = qlist_next(e)) {
         entry = qobject_to(QDict, qlist_entry_obj(e));
-        g_assert_false(qdict_haskey(entry, "gpiodev"));
+        g_assert_cmpint(qlist_size(qdict_get_qlist(entry, "gpiodevs")), ==,
+                        0);
         if (!strcmp(qdict_get_str(entry, "path"), "/machine/soc/gpio")) {
             g_assert_cmpstr(qdict_get_str(entry, "type"), ==,
                             "aspeed.gpio-ast2600");
@@ -1042,10 +1065,11 @@ static void test_qmp_hotplug(void)
     }
     qobject_unref(rsp);
 
-    desc = qmp_error_desc(qtest_qmp(qts, "{'execute': 'query-gpio-lines', "
-                                    "'arguments': {'device': 'gpio'}}"));
-    g_assert_cmpstr(desc, ==, "GPIO controller 'gpio' has no gpiodev");
-    g_clear_pointer(&desc, g_free);
+    /* Lines are there without any gpiodev. */
+    rsp = qtest_qmp(qts, "{'execute': 'query-gpio-lines', "
+                    "'arguments': {'device': 'gpio'}}");
+    g_assert_cmpint(qlist_size(qdict_get_qlist(rsp, "return")), ==, 208);
+    qobject_unref(rsp);
 
     g_assert_null(qmp_error_desc(qmp_gpiodev_add(qts, "hot", "gpio",
                                                  path)));
@@ -1070,10 +1094,6 @@ static void test_qmp_hotplug(void)
     qobject_unref(rsp);
 
     /* Refused, and nothing changes. */
-    desc = qmp_error_desc(qmp_gpiodev_add(qts, "again", "gpio", path2));
-    g_assert_cmpstr(desc, ==, "GPIO controller 'gpio' already has "
-                    "gpiodev 'hot'");
-    g_clear_pointer(&desc, g_free);
     desc = qmp_error_desc(qmp_gpiodev_add(qts, "hot", "gpio_1_8v", path2));
     g_assert_cmpstr(desc, ==, "gpiodev 'hot' already exists");
     g_clear_pointer(&desc, g_free);
@@ -1119,6 +1139,174 @@ static void test_qmp_hotplug(void)
     rmdir(dir);
 }
 
+/* The ids of the gpiodevs that query-gpio-controllers lists for @path. */
+static char *controller_gpiodevs(QTestState *qts, const char *path)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-gpio-controllers'}");
+    GString *ids = g_string_new(NULL);
+    QList *list = qdict_get_qlist(rsp, "return");
+
+    for (const QListEntry *e = qlist_first(list); e; e = qlist_next(e)) {
+        QDict *entry = qobject_to(QDict, qlist_entry_obj(e));
+        QList *gds;
+
+        if (strcmp(qdict_get_str(entry, "path"), path)) {
+            continue;
+        }
+        gds = qdict_get_qlist(entry, "gpiodevs");
+        for (const QListEntry *g = qlist_first(gds); g; g = qlist_next(g)) {
+            g_string_append_printf(ids, "%s%s", ids->len ? "," : "",
+                                   qstring_get_str(qobject_to(QString,
+                                                   qlist_entry_obj(g))));
+        }
+    }
+    qobject_unref(rsp);
+    return g_string_free(ids, false);
+}
+
+/* The port that gpiodev @id listens on, as query-gpiodevs tells it. */
+static char *gpiodev_port(QTestState *qts, const char *id)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-gpiodevs'}");
+    QList *list = qdict_get_qlist(rsp, "return");
+    char *port = NULL;
+
+    for (const QListEntry *e = qlist_first(list); e; e = qlist_next(e)) {
+        QDict *entry = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (!strcmp(qdict_get_str(entry, "id"), id)) {
+            port = g_strdup(qdict_get_str(qdict_get_qdict(entry, "addr"),
+                                          "port"));
+        }
+    }
+    qobject_unref(rsp);
+    g_assert(port && strcmp(port, "0"));
+    return port;
+}
+
+static QDict *qmp_set_on(QTestState *qts, const char *device,
+                         const char *line, bool level)
+{
+    return qtest_qmp(qts, "{'execute': 'gpio-set', 'arguments': "
+                     "{'device': %s, 'line': %s, 'level': %i}}",
+                     device, line, level);
+}
+
+/*
+ * A unix and a TCP socket on one controller: their clients and QMP
+ * share its lines under one ownership rule, and deleting one backend
+ * changes nothing for the other's clients, for the lines they or QMP
+ * hold, or for the guest.  QMP reaches a controller with no gpiodev.
+ */
+static void test_two_backends(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("gpiodev-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "u.sock", NULL);
+    g_autofree char *port = NULL;
+    g_autofree char *ids = NULL;
+    g_autofree char *desc = NULL;
+    QTestState *qts;
+    Client *cu, *ct;
+    char *reply;
+
+    qts = qtest_initf("-machine ast2600-evb "
+                      "-gpiodev socket,id=u,device=/machine/soc/gpio,"
+                      "addr.type=unix,addr.path=%s "
+                      "-gpiodev socket,id=t,device=gpio,addr.type=inet,"
+                      "addr.host=127.0.0.1,addr.port=0", path);
+    port = gpiodev_port(qts, "t");
+    ids = controller_gpiodevs(qts, "/machine/soc/gpio");
+    g_assert_cmpstr(ids, ==, "t,u");
+    g_clear_pointer(&ids, g_free);
+
+    cu = client_open(path, "harness");
+    ct = client_open_tcp(port, "colleague");
+    reply = client_request(ct, "chip");
+    g_assert(g_str_has_prefix(reply, "ok id=t label=\"ASPEED AST2600 GPIO "
+                              "3.3V\" lines=208 device=/machine/soc/gpio "));
+    g_free(reply);
+    client_ok(ct, "subscribe config gpioD0");
+
+    /* Driven through one backend: busy for the other and for QMP. */
+    client_ok(cu, "set gpioD0=1");
+    client_wait_event(ct, "event requested offset=24 name=gpioD0 "
+                      "consumer=harness ");
+    reply = client_request(ct, "set gpioD0=0");
+    g_assert_cmpstr(reply, ==, "err busy line 24 (gpioD0): another client "
+                    "drives this line named harness");
+    g_free(reply);
+    desc = qmp_error_desc(qmp_set_on(qts, "/machine/soc/gpio", "gpioD0",
+                                     false));
+    g_assert_cmpstr(desc, ==, "line 24 (gpioD0) of GPIO controller "
+                    "'/machine/soc/gpio': another client drives this line "
+                    "named harness");
+    g_clear_pointer(&desc, g_free);
+    reply = client_request(ct, "get gpioD0");
+    g_assert_cmpstr(reply, ==, "ok gpioD0=1");
+    g_free(reply);
+
+    /* Lines held by the one that stays, and by QMP. */
+    client_ok(ct, "set gpioD1=1");
+    g_assert_null(qmp_error_desc(qmp_set_on(qts, "gpio", "gpioD2", true)));
+    g_assert_cmphex(qtest_readl(qts, AST2600_GPIO_BASE) & 0x07000000, ==,
+                    0x07000000);
+
+    /* The unix one goes: its client is disconnected, nothing else. */
+    g_assert_null(qmp_error_desc(qtest_qmp(qts, "{'execute': "
+                                           "'gpiodev-del', 'arguments': "
+                                           "{'id': 'u'}}")));
+    g_assert_null(client_read_line(cu));
+    client_close(cu);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    ids = controller_gpiodevs(qts, "/machine/soc/gpio");
+    g_assert_cmpstr(ids, ==, "t");
+    g_clear_pointer(&ids, g_free);
+    g_assert_cmphex(qtest_readl(qts, AST2600_GPIO_BASE) & 0x07000000, ==,
+                    0x07000000);
+    client_wait_event(ct, "event released offset=24 name=gpioD0 ");
+    reply = client_request(ct, "info gpioD1 gpioD2");
+    g_assert(strstr(reply, " level=1 consumer=colleague"));
+    g_free(reply);
+    reply = client_reply(ct);
+    g_assert(strstr(reply, " level=1 consumer=qmp"));
+    g_free(reply);
+    reply = client_reply(ct);
+    g_assert_cmpstr(reply, ==, "ok");
+    g_free(reply);
+    reply = client_request(ct, "set gpioD2=0");
+    g_assert_cmpstr(reply, ==, "err busy line 26 (gpioD2): another client "
+                    "drives this line named qmp");
+    g_free(reply);
+    desc = qmp_error_desc(qmp_set_on(qts, "gpio", "gpioD1", false));
+    g_assert_cmpstr(desc, ==, "line 25 (gpioD1) of GPIO controller "
+                    "'/machine/soc/gpio': another client drives this line "
+                    "named colleague");
+    g_clear_pointer(&desc, g_free);
+    /* The line the deleted backend's client held is free and kept 1. */
+    client_ok(ct, "set gpioD0=0");
+    g_assert_cmphex(qtest_readl(qts, AST2600_GPIO_BASE) & 0x07000000, ==,
+                    0x06000000);
+    client_close(ct);
+
+    /* QMP on the 1.8 V controller, which has no gpiodev. */
+    ids = controller_gpiodevs(qts, "/machine/soc/gpio_1_8v");
+    g_assert_cmpstr(ids, ==, "");
+    g_assert_null(qmp_error_desc(qmp_set_on(qts, "gpio_1_8v", "gpio18A1",
+                                            true)));
+    g_assert_cmphex(qtest_readl(qts, AST2600_GPIO_1_8V_BASE) & BIT(1), ==,
+                    BIT(1));
+    desc = qmp_error_desc(qtest_qmp(qts, "{'execute': 'gpio-get', "
+                                    "'arguments': {'device': 'gpio_1_8v', "
+                                    "'line': 'gpio18A1'}}"));
+    g_assert_null(desc);
+    reply = qtest_hmp(qts, "info gpio-lines gpio_1_8v");
+    g_assert(strstr(reply, "  1 gpio18A1   input  1 irq=none driven by qmp"));
+    g_free(reply);
+
+    qtest_quit(qts);
+    rmdir(dir);
+}
+
 static QDict *qmp_line(QTestState *qts, const char *cmd, const char *line)
 {
     return qtest_qmp(qts, "{'execute': %s, 'arguments': "
@@ -1152,7 +1340,7 @@ static void assert_line_changed(QTestState *qts, unsigned offset,
     QDict *ev = qtest_qmp_eventwait_ref(qts, "GPIO_LINE_CHANGED");
     QDict *data = qdict_get_qdict(ev, "data");
 
-    g_assert_cmpstr(qdict_get_str(data, "gpiodev"), ==, "g0");
+    g_assert_false(qdict_haskey(data, "gpiodev"));
     g_assert_cmpstr(qdict_get_str(data, "device"), ==, "/machine/soc/gpio");
     g_assert_cmpint(qdict_get_int(data, "offset"), ==, offset);
     g_assert_cmpstr(qdict_get_str(data, "name"), ==, name);
@@ -1208,10 +1396,12 @@ static void test_qmp_lines(void)
     g_assert_cmpstr(desc, ==, "give either 'gpiodev' or 'device'");
     g_clear_pointer(&desc, g_free);
     desc = qmp_error_desc(qmp_line(f.qts, "gpio-get", "gpioQQ"));
-    g_assert_cmpstr(desc, ==, "gpiodev 'g0' has no line named 'gpioQQ'");
+    g_assert_cmpstr(desc, ==, "GPIO controller '/machine/soc/gpio' has no "
+                    "line named 'gpioQQ'");
     g_clear_pointer(&desc, g_free);
     desc = qmp_error_desc(qmp_line(f.qts, "gpio-get", "208"));
-    g_assert_cmpstr(desc, ==, "gpiodev 'g0' has no line 208 (it has 208)");
+    g_assert_cmpstr(desc, ==, "GPIO controller '/machine/soc/gpio' has no "
+                    "line 208 (it has 208)");
     g_clear_pointer(&desc, g_free);
 
     /* QMP drives a line: busy for a socket client, and the reverse. */
@@ -1225,8 +1415,9 @@ static void test_qmp_lines(void)
     g_free(reply);
     client_ok(c, "set gpioD1=1");
     desc = qmp_error_desc(qmp_set(f.qts, "gpioD1", false));
-    g_assert_cmpstr(desc, ==, "line 25 (gpioD1) of gpiodev 'g0': another "
-                    "client drives this line named rig");
+    g_assert_cmpstr(desc, ==, "line 25 (gpioD1) of GPIO controller "
+                    "'/machine/soc/gpio': another client drives this line "
+                    "named rig");
     g_clear_pointer(&desc, g_free);
     g_assert_true(qmp_get(f.qts, "gpioD1"));
     g_assert_true(qmp_get(f.qts, "24"));
@@ -1235,8 +1426,9 @@ static void test_qmp_lines(void)
     client_ok(c, "set gpioD0=0");
     guest_set_output(&f, 9, true);
     desc = qmp_error_desc(qmp_set(f.qts, "gpioB1", true));
-    g_assert_cmpstr(desc, ==, "line 9 (gpioB1) of gpiodev 'g0': the guest "
-                    "drives this line as an output");
+    g_assert_cmpstr(desc, ==, "line 9 (gpioB1) of GPIO controller "
+                    "'/machine/soc/gpio': the guest drives this line as an "
+                    "output");
     g_clear_pointer(&desc, g_free);
 
     /* Watched: the first change is sent at once... */
@@ -1299,13 +1491,18 @@ static void test_hmp(void)
     g_free(out);
 
     out = qtest_hmp(f.qts, "gpio_set g0 gpioQQ 1");
-    g_assert(strstr(out, "gpiodev 'g0' has no line named 'gpioQQ'"));
+    g_assert(strstr(out, "GPIO controller '/machine/soc/gpio' has no line "
+                    "named 'gpioQQ'"));
     g_free(out);
     out = qtest_hmp(f.qts, "gpio_set g0 gpioD2 2");
     g_assert_cmpstr(out, ==, "level must be 0 or 1\r\n");
     g_free(out);
     out = qtest_hmp(f.qts, "info gpio-lines nope");
-    g_assert(strstr(out, "gpiodev 'nope' not found"));
+    g_assert(strstr(out, "GPIO controller 'nope' not found"));
+    g_free(out);
+    /* A controller by its QOM path, with no gpiodev needed. */
+    out = qtest_hmp(f.qts, "info gpio-lines /machine/soc/gpio");
+    g_assert(strstr(out, " 26 gpioD2     input  1 irq=none driven by qmp"));
     g_free(out);
     fixture_stop(&f);
 }
@@ -1366,10 +1563,9 @@ static void test_startup_errors(void)
                          "addr.type=unix,addr.path=/tmp/x",
                          "gpiodev id '9g' is not well-formed");
     args = g_strdup_printf("-gpiodev socket,id=a,device=gpio,%s "
-                           "-gpiodev socket,id=b,device=/machine/soc/gpio,"
+                           "-gpiodev socket,id=a,device=gpio_1_8v,"
                            "addr.type=unix,addr.path=%s.2", common, sock);
-    assert_startup_error(args, "GPIO controller '/machine/soc/gpio' already "
-                         "has gpiodev 'a'");
+    assert_startup_error(args, "gpiodev 'a' already exists");
     g_clear_pointer(&args, g_free);
     args = g_strdup_printf("-gpiodev socket,id=a,device=gpio,%s,"
                            "reconnect-ms=10", common);
@@ -1509,6 +1705,7 @@ int main(int argc, char **argv)
     qtest_add_func("/gpiodev/aspeed/models", test_models);
     qtest_add_func("/gpiodev/help", test_help);
     qtest_add_func("/gpiodev/qmp-hotplug", test_qmp_hotplug);
+    qtest_add_func("/gpiodev/aspeed/two-backends", test_two_backends);
     qtest_add_func("/gpiodev/aspeed/qmp-lines", test_qmp_lines);
     qtest_add_func("/gpiodev/aspeed/hmp", test_hmp);
     qtest_add_func("/gpiodev/startup-errors", test_startup_errors);
