@@ -54,6 +54,9 @@ run() {
 for t in gpiodev-aspeed-test aspeed_gpio-test qom-test device-introspect-test; do
     run "qtest-$t" 600 "$qemu_build/tests/qtest/$t" --tap
 done
+# Core, backends and monitor code depend one way only.
+run layering 60 bash "$top/tests/check_layering.sh" "$qemu_build" \
+    "$top/build/qemu-src"
 # Host side, under valgrind so that leaks and bad accesses fail.
 VALGRIND=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite
           --error-exitcode=3)
