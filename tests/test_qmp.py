@@ -34,6 +34,16 @@ async def scenario(guest, qmp_path, sock):
                    "GPIO_LINE_CHANGED"} <= names,
                   "query-qmp-schema shows the commands and the event")
 
+        # No gpiodev on the 1.8 V controller: QMP reaches it by path.
+        await qmp.execute("gpio-set", {"device": "gpio_1_8v",
+                                       "line": "gpio18A1", "level": True})
+        status, out = guest.run("gpioget gpiochip1 1")
+        tap.eq(out, ["1"], "gpio-set on a controller with no gpiodev "
+               "drives the line the guest reads")
+        got = await qmp.execute("gpio-get", {
+            "device": "/machine/soc/gpio_1_8v", "line": "1"})
+        tap.eq(got, {"level": True}, "gpio-get by path and offset")
+
         await qmp.execute("gpiodev-add", {
             "type": "socket", "id": "gpio0", "device": "/machine/soc/gpio",
             "addr": {"type": "unix", "path": sock}})
