@@ -206,12 +206,15 @@ static void gpio_format_edge(GString *out, const GpioEdgePrefixes *prefixes,
     g_string_append_len(out, buf, p - buf);
 }
 
-static void gpio_append_line_config(GString *out, const GpioLineInfo *info)
+/* A line's configuration, as "info" and "event config" show it. */
+static void gpio_append_line_config(GString *out, GpioLineDirection direction,
+                                    GpioLineDrive drive, GpioLineBias bias,
+                                    GpioLineInterrupt interrupt)
 {
-    gpio_append_kv(out, "direction", GpioLineDirection_str(info->direction));
-    gpio_append_kv(out, "drive", GpioLineDrive_str(info->drive));
-    gpio_append_kv(out, "bias", GpioLineBias_str(info->bias));
-    gpio_append_kv(out, "interrupt", GpioLineInterrupt_str(info->interrupt));
+    gpio_append_kv(out, "direction", GpioLineDirection_str(direction));
+    gpio_append_kv(out, "drive", GpioLineDrive_str(drive));
+    gpio_append_kv(out, "bias", GpioLineBias_str(bias));
+    gpio_append_kv(out, "interrupt", GpioLineInterrupt_str(interrupt));
 }
 
 void gpio_format_greeting(GString *out)
@@ -231,12 +234,8 @@ static void gpio_format_line_event(GString *out, const GpiodevEvent *ev)
         g_string_append(out, "event config");
         gpio_append_num(out, "offset", ev->offset);
         gpio_append_kv(out, "name", ev->name);
-        gpio_append_kv(out, "direction",
-                       GpioLineDirection_str(ev->direction));
-        gpio_append_kv(out, "drive", GpioLineDrive_str(ev->drive));
-        gpio_append_kv(out, "bias", GpioLineBias_str(ev->bias));
-        gpio_append_kv(out, "interrupt",
-                       GpioLineInterrupt_str(ev->interrupt));
+        gpio_append_line_config(out, ev->direction, ev->drive, ev->bias,
+                                ev->interrupt);
         gpio_append_num(out, "level", ev->level);
         break;
     case GPIODEV_EVENT_REQUESTED:
@@ -579,7 +578,8 @@ static void gpio_cmd_info(GpioRequest *req)
         g_string_append_printf(req->out, " offset=%u", offset);
         gpio_append_kv(req->out, "name", info->name);
         gpio_append_kv(req->out, "present", info->present ? "yes" : "no");
-        gpio_append_line_config(req->out, info);
+        gpio_append_line_config(req->out, info->direction, info->drive,
+                                info->bias, info->interrupt);
         g_string_append_printf(req->out, " level=%d",
                                gpiodev_core_line_level(core, offset));
         if (consumer) {

@@ -145,14 +145,22 @@ static const GpiodevClientOps gpiodev_qmp_ops = {
     .event = gpiodev_qmp_event,
 };
 
+/* The monitor's client of @core, or NULL while it has none. */
+static GpiodevClient *gpiodev_qmp_client_find(GpiodevCore *core)
+{
+    return gpiodev_qmp_clients ? g_hash_table_lookup(gpiodev_qmp_clients,
+                                                     core)
+                               : NULL;
+}
+
+/* The monitor's client of @core, created if needed. */
 static GpiodevClient *gpiodev_qmp_client(GpiodevCore *core)
 {
-    GpiodevClient *c;
+    GpiodevClient *c = gpiodev_qmp_client_find(core);
 
     if (!gpiodev_qmp_clients) {
         gpiodev_qmp_clients = g_hash_table_new(NULL, NULL);
     }
-    c = g_hash_table_lookup(gpiodev_qmp_clients, core);
     if (!c) {
         c = g_new0(GpiodevClient, 1);
         gpiodev_client_init(c, core, &gpiodev_qmp_ops, NULL,
@@ -291,8 +299,7 @@ void qmp_gpio_release(GpioLineId *id, Error **errp)
     if (!core) {
         return;
     }
-    c = gpiodev_qmp_clients ? g_hash_table_lookup(gpiodev_qmp_clients, core)
-                            : NULL;
+    c = gpiodev_qmp_client_find(core);
     if (c) {
         gpiodev_client_release(c, offset);
         gpiodev_qmp_client_done(c);
