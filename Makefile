@@ -3,11 +3,16 @@
 #
 #   make            install build deps, fetch QEMU, apply our changes, build
 #   make check      build and run every test; ends with "N passed, N failed"
+#   make check-under-load  check and demo 5 times in a row beside two CPU hogs
 #   make demo       a Debian guest and host tools play a GPIO scenario
 #   make run        the same guest on this terminal, sockets to play with
 #   make bench      round trips, guest edge rate, latency (medians of 5 rounds)
-#   make qemu-series  write our QEMU changes as a git format-patch series
+#   make qemu-series  write our QEMU changes as a git format-patch series,
+#                     signed off by your git identity, in build/series
 #   make checkpatch   run QEMU's scripts/checkpatch.pl over that series
+#   make qemu-series-check  apply it patch by patch with git am to the
+#                     pristine source, building and running the qtests
+#                     after each patch (build/series-check)
 #
 # QEMU_TARBALL=path/to/qemu-10.0.x.tar.xz uses an upstream release instead
 # of Debian's source package.
@@ -18,6 +23,7 @@ QEMU_SRC     := $(BUILD)/qemu-src
 QEMU_BUILD   := $(BUILD)/qemu
 QEMU_BIN     := $(QEMU_BUILD)/qemu-system-arm
 SERIES_DIR   := $(BUILD)/series
+SERIES_CHECK := $(BUILD)/series-check
 
 QEMU_CONFIGURE := \
 	--target-list=arm-softmmu \
@@ -38,7 +44,9 @@ QTEST_TARGETS := $(addprefix tests/qtest/,$(QTESTS))
 HOST_BUILD   := $(BUILD)/host
 GUEST_DIR    := $(BUILD)/guest
 
-.PHONY: all deps qemu host guest check bench demo run qemu-series checkpatch clean distclean
+.PHONY: all deps qemu host guest check check-under-load bench demo run \
+	qemu-series checkpatch \
+	qemu-series-check clean distclean
 
 all: qemu host guest
 
@@ -87,6 +95,9 @@ guest: | deps
 check: qemu host guest
 	@bash tests/run-all.sh $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)
 
+check-under-load: qemu host guest
+	@bash scripts/check-under-load.sh $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)
+
 # Measurements, not tests: a table on stdout, build/bench/results.json.
 bench: qemu host
 	@mkdir -p $(BUILD)/bench
@@ -107,8 +118,12 @@ qemu-series: $(QEMU_PRISTINE)/.fetched
 checkpatch: qemu-series
 	bash scripts/checkpatch.sh $(QEMU_PRISTINE) $(SERIES_DIR)
 
+qemu-series-check: qemu-series
+	bash scripts/qemu-series-check.sh $(QEMU_PRISTINE) $(SERIES_DIR) \
+		$(SERIES_CHECK) $(QEMU_CONFIGURE)
+
 clean:
-	rm -rf $(QEMU_BUILD) $(QEMU_SRC) $(SERIES_DIR) $(HOST_BUILD)
+	rm -rf $(QEMU_BUILD) $(QEMU_SRC) $(SERIES_DIR) $(SERIES_CHECK) $(HOST_BUILD)
 
 distclean:
 	rm -rf $(BUILD)

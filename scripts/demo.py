@@ -95,9 +95,11 @@ def scenario(guest, tool, env):
 
     step(3, "The host presses a button on gpioD0; the guest's gpiomon "
             "sees it")
-    # notify ends when the guest's gpiomon has set up its interrupt.
-    ready = Tool(tool, env, "notify", "-n", "1", "-e", "reconfigured",
-                 "gpioD0")
+    # notify ends when the guest's gpiomon has set up its interrupt; its
+    # banner says it is watching, so that it cannot miss that.
+    ready = Tool(tool, env, "notify", "--banner", "-n", "1", "-e",
+                 "reconfigured", "gpioD0")
+    ready.line()
     print("    guest# gpiomon --num-events=1 --rising-edge gpiochip0 24",
           flush=True)
     guest.send("gpiomon --num-events=1 --rising-edge gpiochip0 24; "
@@ -113,8 +115,9 @@ def scenario(guest, tool, env):
     expect(out == ["1"], "the guest reads the host's level on gpioD0")
 
     step(4, "The guest turns gpioB2 into an output; the host is told")
-    notify = Tool(tool, env, "notify", "-n", "1", "-F", "%E %l %a",
-                  "gpioB2")
+    notify = Tool(tool, env, "notify", "--banner", "-n", "1", "-F",
+                  "%E %l %a", "gpioB2")
+    notify.line()
     guest_run(guest, "gpioset gpiochip0 10=1")
     line = notify.line()
     notify.wait()

@@ -2,11 +2,13 @@
 # Fetch the pristine QEMU 10.0.x source into $1 (a directory under build/).
 #
 # Either QEMU_TARBALL names an upstream release tarball, or the source comes
-# from Debian's "qemu" source package: trixie's, else bookworm-backports'.
+# from Debian's "qemu" source package: trixie's, else bookworm-backports',
+# from the archive that the machine's apt takes Debian's packages from.
 # apt runs with a private state and sources directory under build/, so the
 # system's apt configuration is left alone.
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
+. "$(dirname "$0")/lib/apt-sources.sh"
 
 dest=$1
 mkdir -p "$(dirname "$dest")"
@@ -16,9 +18,10 @@ tarball=${QEMU_TARBALL:-}
 if [ -z "$tarball" ]; then
     mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/src"
     keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+    site=$(debian_site)
     cat > "$work/sources.list" <<EOT
-deb-src [signed-by=$keyring] http://deb.debian.org/debian trixie main
-deb-src [signed-by=$keyring] http://deb.debian.org/debian bookworm-backports main
+deb-src [signed-by=$keyring] $site trixie main
+deb-src [signed-by=$keyring] $site bookworm-backports main
 EOT
     apt_opts=(-q -o "Dir::Etc::SourceList=$work/sources.list"
               -o Dir::Etc::SourceParts=/dev/null

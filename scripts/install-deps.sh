@@ -3,12 +3,14 @@
 # Idempotent: does nothing when everything is already present.
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
+. "$(dirname "$0")/lib/apt-sources.sh"
 
 # Packages from the release itself.
 PKGS="build-essential ccache git ninja-build pkg-config flex bison
       libglib2.0-dev libfdt-dev libpixman-1-dev zlib1g-dev
       python3 python3-venv python3-setuptools python3-wheel python3-pip
-      xz-utils dpkg-dev socat valgrind cpio binutils-arm-none-eabi"
+      xz-utils dpkg-dev socat valgrind cpio binutils-arm-none-eabi
+      stress-ng"
 # Packages that Debian 12 only has new enough in bookworm-backports.
 BPO_PKGS="meson python3-pycotap"
 
@@ -35,18 +37,22 @@ if [ -z "$need" ] && meson_ok; then
     exit 0
 fi
 
+# Debian 12's backports, from the same archive as the release, unless
+# the machine has them configured already.
+add_backports_source() {
+    local list=/etc/apt/sources.list.d/qemu-gpiodev-backports.sources
+    local text
+
+    text=$(backports_source) || exit 1
+    [ -n "$text" ] || return 0
+    echo "install-deps: adding bookworm-backports as $list:"
+    printf '%s\n' "$text" | sed 's/^/    /'
+    printf '%s\n' "$text" | $SUDO tee "$list" >/dev/null
+}
+
 . /etc/os-release
 if [ "${VERSION_CODENAME:-}" = bookworm ]; then
-    list=/etc/apt/sources.list.d/qemu-gpiodev-backports.sources
-    if [ ! -e "$list" ]; then
-        $SUDO tee "$list" >/dev/null <<EOT
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: bookworm-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOT
-    fi
+    add_backports_source
     $SUDO apt-get update -q
     # shellcheck disable=SC2086
     $SUDO apt-get install -y -q --no-install-recommends $PKGS

@@ -1,18 +1,19 @@
 #!/bin/bash
 # Bring the QEMU work tree $2 up to date: the pristine source $1, plus the
-# patches listed in qemu/patches/series, plus every new file under qemu/.
+# patches of qemu/patches/series, plus the local patches, plus every new
+# file under qemu/ (see scripts/lib/series.sh for how these fit together).
 #
 # Only what changed is touched, so ninja rebuilds incrementally: the patches
 # are re-applied (from a clean pristine state) only when one of them changed,
-# and overlay files are copied only when their content differs.
+# and new files are copied only when their content differs.
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
 pristine=$1
-tree=$2
-top=$(cd "$(dirname "$0")/.." && pwd)
-overlay=$top/qemu
-git_q=(git -C "$tree" -c user.name=qemu-gpiodev -c user.email=build@localhost)
+tree=$(realpath -m "$2")
+. "$(dirname "$0")/lib/series.sh"
+git_q=(git -C "$tree" -c user.name=qemu-gpiodev -c user.email=build@localhost
+       -c commit.gpgsign=false)
 
 if [ ! -d "$tree/.git" ]; then
     rm -rf "$tree"
@@ -24,30 +25,34 @@ if [ ! -d "$tree/.git" ]; then
 fi
 
 # Patches: re-apply from pristine whenever the series or a patch changed.
-series=$overlay/patches/series
+# The work tree gets one commit per patch, holding its changes to the
+# pristine source's files only (new files are copied below, in their
+# final version), so that "git diff" shows the edits still to be turned
+# into a patch and scripts/refresh-patch.sh knows where they go.
 stamp=$tree/.gpiodev-patches
-sum=$(cd "$overlay/patches" && cat series $(awk '!/^#/ && NF && $1 != "local" {print $1}' series) | sha256sum)
+patches=$(series_patches)
+locals=$(series_local_patches)
+sum=$(cd "$series_overlay/patches" && cat series $patches $locals | sha256sum)
 if [ ! -e "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
+    rm -f "$stamp"
     "${git_q[@]}" reset -q --hard pristine
-    while read -r patch _; do
-        case $patch in ''|'#'*|local) continue ;; esac
-        if ! "${git_q[@]}" apply --whitespace=nowarn "$overlay/patches/$patch"; then
+    for patch in $patches $locals; do
+        series_split "$series_overlay/patches/$patch" old > "$tree/.git/hunks"
+        if grep -q '^diff --git ' "$tree/.git/hunks" &&
+           ! "${git_q[@]}" apply --index --whitespace=nowarn \
+               "$tree/.git/hunks"; then
             echo "prepare-qemu: $patch does not apply" >&2
-            rm -f "$stamp"
             exit 1
         fi
-        # One commit per patch, so that "git diff" in the tree shows only
-        # edits still to be turned into a patch.
-        "${git_q[@]}" commit -q -a -m "$patch"
-    done < "$series"
+        "${git_q[@]}" commit -q --allow-empty -m "$patch"
+    done
     echo "$sum" > "$stamp"
 fi
 
 # New files: copy those whose content differs, keeping mtimes of the rest.
-(cd "$overlay" && find . -path ./patches -prune -o -type f -print) |
-while read -r f; do
-    if ! cmp -s "$overlay/$f" "$tree/$f"; then
+series_new_files | while read -r f; do
+    if ! cmp -s "$series_overlay/$f" "$tree/$f"; then
         mkdir -p "$(dirname "$tree/$f")"
-        cp "$overlay/$f" "$tree/$f"
+        cp "$series_overlay/$f" "$tree/$f"
     fi
 done

@@ -77,9 +77,10 @@ run bench-smoke 120 "$host_build/bench/bench" -n 50 -r 1 \
     -o "$log_dir/bench-smoke.json"
 run socat-two-clients 120 "$PYTHON" "$top/tests/socat_two_clients.py"
 run demo 300 "$PYTHON" "$top/scripts/demo.py" "$qemu_build" "$host_build" "$guest_dir"
-# Our QEMU changes as a series that applies to the pristine source, and
-# free of errors by QEMU's own checkpatch.pl.
-run checkpatch 300 make -C "$top" --no-print-directory checkpatch
+# The scripts: apt sources from the machine's configuration; our QEMU
+# changes as a signed-off series that applies to the pristine source and
+# that QEMU's own checkpatch.pl passes.
+run scripts 600 bash "$top/tests/test_scripts.sh" "$top/build/qemu-pristine"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """qemu_gpio: drive and watch the GPIO lines of a QEMU machine.
 
-A pure-Python client of QEMU's gpiodev sockets (docs/protocol.md), with
-the concepts of libgpiod's Python bindings::
+A pure-Python client of QEMU's gpiodev sockets, speaking the protocol
+of qemu/docs/interop/gpiodev-protocol.rst, with the concepts of
+libgpiod's Python bindings::
 
     import qemu_gpio
     from qemu_gpio import Direction, Edge, LineSettings, Value

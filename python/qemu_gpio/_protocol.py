@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Words, quoting and messages of the gpiodev protocol (docs/protocol.md)."""
+"""Words, quoting and messages of the gpiodev protocol.
+
+Specified in qemu/docs/interop/gpiodev-protocol.rst.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 /*
- * The gpiodev text protocol, version 1: request parsing and execution,
- * and the formatting of replies and events.  Transport-independent:
- * the socket backend feeds it bytes and sends what it appends to @out.
+ * The gpiodev text protocol, version 1 (docs/interop/gpiodev-protocol.rst):
+ * request parsing and execution, and the formatting of replies and
+ * events.  Transport-independent: the socket backend feeds it bytes and
+ * sends what it appends to @out.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

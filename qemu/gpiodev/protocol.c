@@ -1,5 +1,5 @@
 /*
- * gpiodev text protocol, version 1 (see docs/system/gpiodev.rst).
+ * gpiodev text protocol, version 1 (docs/interop/gpiodev-protocol.rst).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

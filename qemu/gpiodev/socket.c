@@ -1,6 +1,6 @@
 /*
  * gpiodev socket backend: serve a GPIO controller's lines over a stream
- * socket, in the line-based text protocol of docs/system/gpiodev.rst.
+ * socket, in the line-based text protocol of docs/interop/gpiodev-protocol.rst.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

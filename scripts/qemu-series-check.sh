@@ -1,0 +1,87 @@
+#!/bin/bash
+# Check the series that qemu-series.sh wrote as a maintainer would: every
+# patch applies in order with "git am" to the pristine source, and after
+# each one QEMU builds and the qtests that exist at that point pass.
+#
+#   scripts/qemu-series-check.sh PRISTINE-DIR SERIES-DIR WORK-DIR CONFIGURE-OPTIONS...
+#
+# WORK-DIR/qemu-src is the tree and WORK-DIR/qemu its build directory,
+# named as the main build's are, so that ccache serves what did not change.
+# The local changes (qemu/patches/series) are laid over each step, not
+# committed: they are what this machine's build needs, not the series.
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+
+pristine=$(cd "$1" && pwd)
+series_dir=$(cd "$2" && pwd)
+work=$3
+shift 3
+. "$(dirname "$0")/lib/series.sh"
+series_read_owners
+tree=$work/qemu-src
+build=$work/qemu
+git_q=(git -C "$tree" -c user.name=series-check -c user.email=check@localhost
+       -c commit.gpgsign=false)
+qtests=(aspeed_gpio-test gpiodev-aspeed-test)
+
+rm -rf "$work"
+mkdir -p "$work"
+cp -a "$pristine" "$tree"
+"${git_q[@]}" init -q
+"${git_q[@]}" add -A
+"${git_q[@]}" commit -q -m "QEMU $(cat "$pristine/VERSION")"
+
+lay_local() {
+    local p f
+    for p in $(series_local_patches); do
+        "${git_q[@]}" apply "$series_overlay/patches/$p"
+    done
+    for f in "${!series_owner[@]}"; do
+        [ "${series_owner[$f]}" = local ] || continue
+        mkdir -p "$(dirname "$tree/$f")"
+        cp "$series_overlay/$f" "$tree/$f"
+    done
+}
+
+lift_local() {
+    "${git_q[@]}" reset -q --hard
+    "${git_q[@]}" clean -q -fd
+}
+
+export CCACHE_NOHASHDIR=1
+n=0
+for patch in "$series_dir"/0*.patch; do
+    case $patch in */0000-cover-letter.patch) continue ;; esac
+    n=$((n + 1))
+    name=$(basename "$patch")
+    echo "== $name"
+    if ! "${git_q[@]}" am -q "$patch"; then
+        echo "series-check: $name does not apply with git am" >&2
+        exit 1
+    fi
+    lay_local
+    if [ ! -e "$build/build.ninja" ]; then
+        mkdir -p "$build"
+        (cd "$build" && ../qemu-src/configure "$@" >/dev/null)
+    fi
+    targets=(qemu-system-arm)
+    for t in "${qtests[@]}"; do
+        [ -e "$tree/tests/qtest/$t.c" ] && targets+=("tests/qtest/$t")
+    done
+    if ! ninja -C "$build" "${targets[@]}" > "$work/build.log" 2>&1; then
+        tail -40 "$work/build.log" >&2
+        echo "series-check: QEMU does not build after $name" >&2
+        exit 1
+    fi
+    for t in "${targets[@]:1}"; do
+        if ! QTEST_QEMU_BINARY=$build/qemu-system-arm \
+             "$build/$t" > "$work/qtest.log" 2>&1; then
+            tail -40 "$work/qtest.log" >&2
+            echo "series-check: $(basename "$t") fails after $name" >&2
+            exit 1
+        fi
+        echo "   $(basename "$t"): $(grep -c '^ok ' "$work/qtest.log") passed"
+    done
+    lift_local
+done
+echo "series-check: $n patches apply with git am, build and pass their qtests"
