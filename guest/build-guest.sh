@@ -8,10 +8,11 @@
 #
 # writes OUT-DIR/vmlinuz, OUT-DIR/ast2600-evb.dtb and OUT-DIR/initrd.gz,
 # and does nothing when they are newer than this recipe.  apt runs with
-# a private state and sources directory; the host's architecture and
-# apt configuration are left alone.
+# a private state and sources directory, from the archive the machine's
+# apt uses; the host's architecture and apt configuration are left alone.
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
+. "$(dirname "$0")/../scripts/lib/apt-sources.sh"
 
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,8 +27,10 @@ apt=$out/apt
 rm -rf "$apt" "$out/pkgs" "$out/root"
 mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$out/pkgs" \
          "$out/root"
+# From the archive that the machine's apt takes Debian from.
+site=$(debian_site)
 cat > "$apt/sources.list" <<EOT
-deb [arch=armhf signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $SUITE main
+deb [arch=armhf signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $site $SUITE main
 EOT
 apt_opts=(-q -o "Dir::Etc::SourceList=$apt/sources.list"
           -o Dir::Etc::SourceParts=/dev/null

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Check the series that qemu-series.sh wrote as a maintainer would: every
 # patch applies in order with "git am" to the pristine source, and after
-# each one QEMU builds and the qtests that exist at that point pass.
+# each one QEMU builds and the qtests that exist at that point pass; at
+# the end, QEMU's manuals build.
 #
 #   scripts/qemu-series-check.sh PRISTINE-DIR SERIES-DIR WORK-DIR CONFIGURE-OPTIONS...
 #
@@ -84,4 +85,16 @@ for patch in "$series_dir"/0*.patch; do
     done
     lift_local
 done
-echo "series-check: $n patches apply with git am, build and pass their qtests"
+
+# The manuals, as upstream builds them (sphinx with warnings as errors):
+# the rst pages, the QAPI reference and the option help of the series.
+lay_local
+(cd "$build" && ../qemu-src/configure "$@" --enable-docs >/dev/null)
+if ! ninja -C "$build" docs/docs.stamp > "$work/docs.log" 2>&1; then
+    tail -40 "$work/docs.log" >&2
+    echo "series-check: the manuals do not build at the end of the series" >&2
+    exit 1
+fi
+lift_local
+echo "series-check: $n patches apply with git am, build and pass their" \
+     "qtests; the manuals build"
