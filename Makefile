@@ -9,7 +9,8 @@
 #   make bench      round trips, guest edge rate, latency (medians of 5 rounds)
 #   make qemu-series  write our QEMU changes as a git format-patch series,
 #                     signed off by your git identity, in build/series
-#   make checkpatch   run QEMU's scripts/checkpatch.pl over that series
+#   make checkpatch   run QEMU's scripts/checkpatch.pl over that series, and
+#                     Linux's over the ugpio module
 #   make qemu-series-check  apply it patch by patch with git am to the
 #                     pristine source, building and running the qtests
 #                     after each patch (build/series-check)
@@ -43,12 +44,13 @@ QTEST_TARGETS := $(addprefix tests/qtest/,$(QTESTS))
 
 HOST_BUILD   := $(BUILD)/host
 GUEST_DIR    := $(BUILD)/guest
+HOSTCHIP_DIR := $(BUILD)/hostchip
 
-.PHONY: all deps qemu host guest check check-under-load bench demo run \
+.PHONY: all deps qemu host guest hostchip check check-under-load bench demo run \
 	qemu-series checkpatch \
 	qemu-series-check clean distclean
 
-all: qemu host guest
+all: qemu host guest hostchip
 
 deps:
 	@bash scripts/install-deps.sh
@@ -92,11 +94,18 @@ host: | deps
 guest: | deps
 	@bash guest/build-guest.sh $(GUEST_DIR)
 
-check: qemu host guest
-	@bash tests/run-all.sh $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)
+# The host-chip rig: Debian's amd64 kernels, the ugpio module built for
+# each, and a test VM initramfs with the bridge and libgpiod.
+hostchip: host
+	@bash tests/hostchip/build-rig.sh $(HOSTCHIP_DIR) $(HOST_BUILD)
 
-check-under-load: qemu host guest
-	@bash scripts/check-under-load.sh $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)
+check: qemu host guest hostchip
+	@bash tests/run-all.sh $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR) \
+		$(HOSTCHIP_DIR)
+
+check-under-load: qemu host guest hostchip
+	@bash scripts/check-under-load.sh $(QEMU_BUILD) $(HOST_BUILD) \
+		$(GUEST_DIR) $(HOSTCHIP_DIR)
 
 # Measurements, not tests: a table on stdout, build/bench/results.json.
 bench: qemu host
@@ -117,6 +126,7 @@ qemu-series: $(QEMU_PRISTINE)/.fetched
 
 checkpatch: qemu-series
 	bash scripts/checkpatch.sh $(QEMU_PRISTINE) $(SERIES_DIR)
+	bash scripts/kernel-checkpatch.sh $(BUILD)/linux-checkpatch
 
 qemu-series-check: qemu-series
 	bash scripts/qemu-series-check.sh $(QEMU_PRISTINE) $(SERIES_DIR) \

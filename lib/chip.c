@@ -69,7 +69,8 @@ char *qgpio_chip_path(const char *chip)
     size_t len = 0;
     struct stat st;
 
-    if (strchr(chip, '/')) {
+    if (strchr(chip, '/') ||
+        !strncmp(chip, QGPIO_TCP_PREFIX, strlen(QGPIO_TCP_PREFIX))) {
         return xstrdup(chip);
     }
     dir = qgpio_socket_dir();

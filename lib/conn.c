@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,13 +216,86 @@ static int connect_unix(const char *path)
     return fd;
 }
 
+/*
+ * Split "tcp:HOST:PORT" (HOST may be "[v6-address]") into @host and
+ * @port, which point into @buf.
+ */
+static int split_tcp(const char *spec, char *buf, size_t size, char **host,
+                     char **port)
+{
+    char *colon;
+
+    if (strlen(spec) >= size) {
+        return qgpio_fail(ENAMETOOLONG, "address too long: %s", spec);
+    }
+    strcpy(buf, spec + strlen(QGPIO_TCP_PREFIX));
+    colon = strrchr(buf, ':');
+    if (!colon || colon == buf || !colon[1]) {
+        return qgpio_fail(EINVAL, "%s: not tcp:HOST:PORT", spec);
+    }
+    *colon = '\0';
+    *host = buf;
+    *port = colon + 1;
+    if (buf[0] == '[' && colon[-1] == ']') {
+        colon[-1] = '\0';
+        *host = buf + 1;
+    }
+    return 0;
+}
+
+static int connect_tcp(const char *spec)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+    char buf[256], *host = NULL, *port = NULL;
+    int fd = -1, err = 0, one = 1, ret;
+
+    if (split_tcp(spec, buf, sizeof(buf), &host, &port) < 0) {
+        return -1;
+    }
+    ret = getaddrinfo(host, port, &hints, &res);
+    if (ret) {
+        return qgpio_fail(ret == EAI_SYSTEM ? errno : EHOSTUNREACH,
+                          "%s: %s", spec, gai_strerror(ret));
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+                    ai->ai_protocol);
+        if (fd < 0) {
+            err = errno;
+            continue;
+        }
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            break;
+        }
+        err = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        if (err == ECONNREFUSED) {
+            return qgpio_fail(err, "%s: nothing listens there (has QEMU "
+                              "exited?)", spec);
+        }
+        return qgpio_fail(err, "%s: %s", spec, strerror(err));
+    }
+    /* Requests and replies are single short lines: send them at once. */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return fd;
+}
+
 int qgpio_conn_open(struct qgpio_conn *conn, const char *path)
 {
     struct qgpio_msg hello;
     uint64_t proto;
 
     *conn = (struct qgpio_conn){ .timeout_ms = conn_timeout_ms() };
-    conn->fd = connect_unix(path);
+    if (!strncmp(path, QGPIO_TCP_PREFIX, strlen(QGPIO_TCP_PREFIX))) {
+        conn->fd = connect_tcp(path);
+    } else {
+        conn->fd = connect_unix(path);
+    }
     if (conn->fd < 0) {
         return -1;
     }

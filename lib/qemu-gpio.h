@@ -49,6 +49,9 @@ extern "C" {
 
 #define QGPIO_API __attribute__((visibility("default")))
 
+/* How a chip named by a TCP address starts. */
+#define QGPIO_TCP_PREFIX "tcp:"
+
 /* How long a call waits for the server's reply by default. */
 #define QGPIO_REPLY_TIMEOUT_MS 10000
 
@@ -124,8 +127,10 @@ QGPIO_API const char *qgpio_api_version(void);
  */
 QGPIO_API char *qgpio_socket_dir(void);
 /*
- * The socket of @chip: @chip itself if it contains a '/', else
- * DIR/@chip or DIR/@chip.sock, whichever exists (the first if neither).
+ * The socket of @chip: @chip itself if it contains a '/' or is a TCP
+ * address "tcp:HOST:PORT" (HOST a name, an IPv4 address or an IPv6
+ * address in brackets), else DIR/@chip or DIR/@chip.sock, whichever
+ * exists (the first if neither).
  */
 QGPIO_API char *qgpio_chip_path(const char *chip);
 /* True if @path is a socket that speaks the gpiodev protocol. */

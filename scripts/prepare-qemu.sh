@@ -13,7 +13,7 @@ pristine=$1
 tree=$(realpath -m "$2")
 . "$(dirname "$0")/lib/series.sh"
 git_q=(git -C "$tree" -c user.name=qemu-gpiodev -c user.email=build@localhost
-       -c commit.gpgsign=false)
+       -c commit.gpgsign=false -c gc.auto=0)
 
 if [ ! -d "$tree/.git" ]; then
     rm -rf "$tree"

@@ -22,7 +22,7 @@ series_read_owners
 tree=$work/qemu-src
 build=$work/qemu
 git_q=(git -C "$tree" -c user.name=series-check -c user.email=check@localhost
-       -c commit.gpgsign=false)
+       -c commit.gpgsign=false -c gc.auto=0)
 qtests=(aspeed_gpio-test gpiodev-aspeed-test)
 
 rm -rf "$work"

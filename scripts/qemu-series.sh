@@ -24,7 +24,8 @@ ident_email=${identity##*<}
 ident_email=${ident_email%>}
 export GIT_AUTHOR_NAME=$ident_name GIT_AUTHOR_EMAIL=$ident_email
 export GIT_COMMITTER_NAME=$ident_name GIT_COMMITTER_EMAIL=$ident_email
-git_q=(git -C "$work/qemu" -c commit.gpgsign=false -c core.autocrlf=false)
+git_q=(git -C "$work/qemu" -c commit.gpgsign=false -c core.autocrlf=false
+       -c gc.auto=0)
 
 # The version of each new file right after each patch: start from the
 # final versions and undo the patches' hunks on new files, last patch

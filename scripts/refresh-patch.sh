@@ -15,7 +15,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 tree=$top/build/qemu-src
 patch=$1
 git_q=(git -C "$tree" -c user.name=qemu-gpiodev -c user.email=build@localhost
-       -c commit.gpgsign=false)
+       -c commit.gpgsign=false -c gc.auto=0)
 
 commit=$("${git_q[@]}" log --format=%H --grep="^$patch\$" -n 1)
 if [ -z "$commit" ]; then

@@ -136,14 +136,24 @@ def listen_unix(path, backlog=8):
     return sock
 
 
+def listen_tcp(port=0, backlog=8):
+    """A TCP socket listening on 127.0.0.1:port (0: any free port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(backlog)
+    return sock
+
+
 class Qemu:
     """qemu-system-arm -M ast2600-evb with the guest played over qtest.
 
-    gpiodevs maps a gpiodev id to (controller QOM path, socket path);
-    each socket is bound here and passed to QEMU as addr.type=fd.
+    gpiodevs maps a gpiodev id to (controller QOM path, socket path, or
+    a listening socket); each socket is bound here, or given, and passed
+    to QEMU as addr.type=fd.
     """
 
-    def __init__(self, binary, tmpdir, gpiodevs, extra=()):
+    def __init__(self, binary, tmpdir, gpiodevs, extra=(), qmp_path=None):
         self.listeners = {}
         args = [binary, "-M", "ast2600-evb", "-display", "none",
                 "-monitor", "none", "-serial", "none", "-accel", "qtest",
@@ -156,10 +166,14 @@ class Qemu:
         args += ["-chardev", f"socket,id=qt,fd={qt.fileno()},server=on,"
                  "wait=off", "-qtest", "chardev:qt"]
         for gid, (device, path) in gpiodevs.items():
-            s = listen_unix(path)
+            s = path if isinstance(path, socket.socket) else listen_unix(path)
             self.listeners[gid] = s
             args += ["-gpiodev", f"socket,id={gid},device={device},"
                      f"addr.type=fd,addr.str={s.fileno()}"]
+        if qmp_path:
+            s = self.listeners["qmp"] = listen_unix(qmp_path, 1)
+            args += ["-chardev", f"socket,id=qmp,fd={s.fileno()},server=on,"
+                     "wait=off", "-mon", "chardev=qmp,mode=control"]
         args += list(extra)
         fds = [s.fileno() for s in self.listeners.values()]
         self.proc = subprocess.Popen(args, pass_fds=fds,
@@ -182,13 +196,68 @@ class Qemu:
         shutil.rmtree(self.qtest_dir, ignore_errors=True)
 
 
-class Guest:
+class SerialVm:
+    """A virtual machine whose shell is driven over its serial console,
+    on QEMU's stdio: commands run one at a time, and each ends with a
+    marker line carrying its exit status, which is what we wait for.
+    The console must print @ready once it takes commands."""
+
+    def __init__(self, args, fds, ready, timeout):
+        self.listeners = getattr(self, "listeners", {})
+        self.proc = subprocess.Popen(args, pass_fds=fds,
+                                     stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT,
+                                     start_new_session=True,
+                                     preexec_fn=die_with_parent)
+        self.console = LineReader(self.proc.stdout.fileno(), "vm console",
+                                  timeout)
+        self.transcript = []
+        self.count = 0
+        self.ready_line = self.wait_for(ready)
+
+    def line(self):
+        line = self.console.line().replace("\r", "")
+        self.transcript.append(line)
+        return line
+
+    def wait_for(self, text):
+        """The next console line that contains @text."""
+        while True:
+            line = self.line()
+            if text in line:
+                return line
+
+    def send(self, command):
+        """Start a command without waiting for it."""
+        self.proc.stdin.write(command.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def run(self, command):
+        """Run a command in the VM: (exit status, output lines)."""
+        self.count += 1
+        marker = f"@@done-{self.count}-"
+        self.send(f"{command}; echo {marker}$?")
+        out = []
+        while True:
+            line = self.line()
+            if line.startswith(marker):
+                return int(line[len(marker):]), out
+            out.append(line)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        for s in self.listeners.values():
+            s.close()
+
+
+class Guest(SerialVm):
     """qemu-system-arm -M ast2600-evb booting the Debian guest of
-    guest/build-guest.sh, its shell driven over the serial console.
+    guest/build-guest.sh.
 
     gpiodevs maps a gpiodev id to (controller QOM path, socket path).
-    Commands run one at a time; each ends with a marker line carrying
-    its exit status, which is what the harness waits for.
     """
 
     def __init__(self, binary, guest_dir, gpiodevs, timeout=120,
@@ -210,53 +279,7 @@ class Guest:
             args += ["-chardev", f"socket,id=qmp,fd={s.fileno()},server=on,"
                      "wait=off", "-mon", "chardev=qmp,mode=control"]
         fds = [s.fileno() for s in self.listeners.values()]
-        self.proc = subprocess.Popen(args, pass_fds=fds,
-                                     stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT,
-                                     start_new_session=True,
-                                     preexec_fn=die_with_parent)
-        self.console = LineReader(self.proc.stdout.fileno(), "guest console",
-                                  timeout)
-        self.transcript = []
-        self.count = 0
-        self.wait_for("qgpio-guest: batch")
-
-    def line(self):
-        line = self.console.line().replace("\r", "")
-        self.transcript.append(line)
-        return line
-
-    def wait_for(self, text):
-        """The next console line that contains @text."""
-        while True:
-            line = self.line()
-            if text in line:
-                return line
-
-    def send(self, command):
-        """Start a command without waiting for it."""
-        self.proc.stdin.write(command.encode() + b"\n")
-        self.proc.stdin.flush()
-
-    def run(self, command):
-        """Run a command in the guest: (exit status, output lines)."""
-        self.count += 1
-        marker = f"@@done-{self.count}-"
-        self.send(f"{command}; echo {marker}$?")
-        out = []
-        while True:
-            line = self.line()
-            if line.startswith(marker):
-                return int(line[len(marker):]), out
-            out.append(line)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-        for s in self.listeners.values():
-            s.close()
+        super().__init__(args, fds, "qgpio-guest: batch", timeout)
 
 
 class Tap:

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Run every test of the project and print "N passed, N failed".
 #
-#   tests/run-all.sh QEMU-BUILD-DIR HOST-BUILD-DIR GUEST-DIR
+#   tests/run-all.sh QEMU-BUILD-DIR HOST-BUILD-DIR GUEST-DIR HOSTCHIP-DIR
 #
 # Each test program speaks TAP; a program that dies without reporting a
 # failure counts as one failed test.
@@ -11,6 +11,7 @@ set -uo pipefail
 qemu_build=$(cd "$1" && pwd)
 host_build=$(cd "$2" && pwd)
 guest_dir=$(cd "$3" && pwd)
+hostchip_dir=$(cd "$4" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 log_dir=$top/build/test-logs
 mkdir -p "$log_dir"
@@ -18,6 +19,7 @@ export QTEST_QEMU_BINARY=$qemu_build/qemu-system-arm
 export QEMU_GPIODEV_BUILD=$qemu_build
 export QEMU_GPIO_HOST_BUILD=$host_build
 export QEMU_GPIODEV_GUEST=$guest_dir
+export QEMU_GPIO_HOSTCHIP=$hostchip_dir
 # QEMU's source tree, for its python/ (qemu.qmp).
 export QEMU_GPIODEV_SRC=$top/build/qemu-src
 # Debian's interpreter, whose packages install-deps.sh provides.
@@ -68,6 +70,8 @@ unset QEMU_GPIO_VALGRIND
 run python-client 300 "$PYTHON" "$top/tests/test_python.py"
 run guest 600 "$PYTHON" "$top/tests/test_guest.py"
 run qmp 300 "$PYTHON" "$top/tests/test_qmp.py"
+# The host chip: the ugpio module and the bridge in VMs of Debian's kernels.
+run host-chip 900 "$PYTHON" "$top/tests/test_host_chip.py"
 run timestamps 120 "$PYTHON" "$top/tests/test_timestamps.py"
 # The benchmark, on a tiny count so that it cannot rot; no timing is
 # checked here.

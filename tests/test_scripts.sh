@@ -5,7 +5,8 @@
 #  - qemu-series.sh refuses to write a series without a git identity, and
 #    with one writes a signed-off series (at least eight patches and a
 #    cover letter) without the local changes, that QEMU's checkpatch.pl
-#    passes (errors, and warnings but MAINTAINERS for new files).
+#    passes (errors, and warnings but MAINTAINERS for new files);
+#  - Linux's checkpatch.pl passes the ugpio module.
 #
 #   tests/test_scripts.sh PRISTINE-DIR
 #
@@ -101,6 +102,10 @@ tap $? "the ASPEED fix comes first, marked for stable"
 
 bash "$top/scripts/checkpatch.sh" "$pristine" "$series" > "$tmp/log" 2>&1
 tap $? "checkpatch: $(tail -1 "$tmp/log")"
+
+bash "$top/scripts/kernel-checkpatch.sh" "$top/build/linux-checkpatch" \
+    > "$tmp/log" 2>&1
+tap $? "Linux's checkpatch: $(tail -1 "$tmp/log")"
 
 echo "1..$n"
 exit "$status"

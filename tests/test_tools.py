@@ -14,7 +14,8 @@ import subprocess
 import sys
 import tempfile
 
-from harness import (AST2600_GPIO, AST2600_GPIO_1_8V, LineReader, Qemu, Tap)
+from harness import (AST2600_GPIO, AST2600_GPIO_1_8V, LineReader, Qemu, Tap,
+                     listen_tcp)
 
 GPIO_DATA, GPIO_DIRECTION = 0x000, 0x004
 GPIO_INT_ENABLE, GPIO_INT_SENS_0 = 0x008, 0x00C
@@ -454,6 +455,32 @@ def test_notify():
     tap.eq(message(err), ["invalid edge: moved"], "notify: bad event type")
 
 
+def test_export(tcp_port):
+    """What export checks before it needs the ugpio module; the bridge
+    itself runs in test_host_chip.py's VMs, where the module is."""
+    cases = [
+        ((), "a chip must be given"),
+        (("gpio0", "gpio1"), "only one chip"),
+        (("-l", "", "gpio0"), "a label has 1 to 31 characters"),
+        (("-r", "1x", "gpio0"), "invalid period: 1x"),
+        (("-d", "/nonexistent/ugpio", "gpio0"),
+         "/nonexistent/ugpio: No such file or directory (is the ugpio "
+         "module loaded?)"),
+        (("-d", "/dev/null", "-r", "0", "tcp:127.0.0.1:1"),
+         "tcp:127.0.0.1:1: nothing listens there (has QEMU exited?)"),
+    ]
+    for args, want in cases:
+        rc, out, err = run("export", *args)
+        tap.check(rc == 1 and want in err,
+                  f"export {' '.join(args) or '(no chip)'}: {want}", err)
+    rc, out, err = run("export", "--help")
+    tap.check(rc == 0 and "tcp:HOST:PORT" in out, "export --help", out)
+    # The library reaches a gpiodev over TCP too.
+    rc, out, err = run("info", "-c", f"tcp:127.0.0.1:{tcp_port}", "gpioD0")
+    tap.check(rc == 0 and '"gpioD0"' in out,
+              "info on a chip given as tcp:HOST:PORT", (out, err))
+
+
 def test_qemu_gone(binary, sock_dir):
     """QEMU killed under running tools: they notice and end."""
     qemu = Qemu(binary, sock_dir, {
@@ -485,9 +512,11 @@ def main():
     TOOL = os.path.join(host_build, "tools", "qemu-gpio")
     with tempfile.TemporaryDirectory(prefix="qemu-gpio-tools-") as tmp:
         ENV = dict(os.environ, QEMU_GPIO_DIR=tmp, TZ="UTC")
+        tcp = listen_tcp()
         qemu = Qemu(binary, tmp, {
             "gpio0": (AST2600_GPIO, os.path.join(tmp, "gpio0.sock")),
-            "gpio1": (AST2600_GPIO_1_8V, os.path.join(tmp, "gpio1.sock"))})
+            "gpio1": (AST2600_GPIO_1_8V, os.path.join(tmp, "gpio1.sock")),
+            "gpiot": (AST2600_GPIO, tcp)})
         QT = qemu.qtest
         try:
             test_detect(tmp)
@@ -498,6 +527,7 @@ def main():
             test_mon()
             test_vcd(tmp)
             test_notify()
+            test_export(tcp.getsockname()[1])
             test_qemu_gone(binary, tmp)
         except (TimeoutError, EOFError, RuntimeError, OSError,
                 subprocess.TimeoutExpired) as e:

@@ -144,5 +144,6 @@ int cmd_get(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_mon(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

@@ -25,6 +25,8 @@ static const struct {
     { "mon", "gpiomon", cmd_mon, "wait for edges on lines" },
     { "notify", "gpionotify", cmd_notify,
       "wait for lines to be requested, released or reconfigured" },
+    { "export", NULL, cmd_export,
+      "mirror a chip into a kernel GPIO chip (ugpio module)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -36,8 +38,11 @@ static void usage(FILE *out, const char *argv0)
             "gpiodev\nsockets, with the options and output formats of "
             "libgpiod's tools.\n\nCommands:\n", argv0);
     for (size_t i = 0; i < NCOMMANDS; i++) {
-        fprintf(out, "  %-8s%s (as %s)\n", commands[i].name,
-                commands[i].summary, commands[i].libgpiod_name);
+        fprintf(out, "  %-8s%s", commands[i].name, commands[i].summary);
+        if (commands[i].libgpiod_name) {
+            fprintf(out, " (as %s)", commands[i].libgpiod_name);
+        }
+        fputc('\n', out);
     }
     fprintf(out, "\n'%s COMMAND --help' describes a command.\n\n"
             "Chips are the sockets in $QEMU_GPIO_DIR (default: "
@@ -54,7 +59,8 @@ int main(int argc, char **argv)
     static char progbuf[256];
 
     for (size_t i = 0; i < NCOMMANDS; i++) {
-        if (!strcmp(base, commands[i].libgpiod_name)) {
+        if (commands[i].libgpiod_name &&
+            !strcmp(base, commands[i].libgpiod_name)) {
             prog = argv[0];
             return commands[i].run(argc, argv);
         }

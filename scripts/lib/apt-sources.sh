@@ -48,3 +48,20 @@ debian_site() {
          "or set QEMU_TARBALL to an upstream QEMU 10.0.x tarball" >&2
     return 1
 }
+
+# apt_private DIR SOURCES-LINE...: an apt state of our own in DIR, whose
+# sources are the given sources.list lines, leaving the machine's apt
+# configuration and state alone; sets APT_OPTS for apt-get and apt-cache.
+apt_private() {
+    local dir=$1
+
+    shift
+    mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+    printf '%s\n' "$@" > "$dir/sources.list"
+    APT_OPTS=(-q -o "Dir::Etc::SourceList=$dir/sources.list"
+              -o Dir::Etc::SourceParts=/dev/null
+              -o "Dir::State::Lists=$dir/lists"
+              -o "Dir::Cache=$dir/cache"
+              -o Dir::State::Status=/dev/null
+              -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+}
