@@ -6,7 +6,8 @@
 #   make check-under-load  check and demo 5 times in a row beside two CPU hogs
 #   make demo       a Debian guest and host tools play a GPIO scenario
 #   make run        the same guest on this terminal, sockets to play with
-#   make bench      round trips, guest edge rate, latency (medians of 5 rounds)
+#   make bench      round trips, guest edge rate, latency (medians of 5
+#                   rounds), and the host chip's figures
 #   make qemu-series  write our QEMU changes as a git format-patch series,
 #                     signed off by your git identity, in build/series
 #   make checkpatch   run QEMU's scripts/checkpatch.pl over that series, and
@@ -108,12 +109,14 @@ check-under-load: qemu host guest hostchip
 		$(GUEST_DIR) $(HOSTCHIP_DIR)
 
 # Measurements, not tests: a table on stdout, build/bench/results.json.
-bench: qemu host
+bench: qemu host hostchip
 	@mkdir -p $(BUILD)/bench
 	@QEMU_GPIODEV_BUILD=$(QEMU_BUILD) $(HOST_BUILD)/bench/bench \
 		-g $(HOST_BUILD)/bench/toggle.elf -t 10000000 \
 		-e $(HOST_BUILD)/bench/echo.elf -l 10000 \
 		-o $(BUILD)/bench/results.json
+	@/usr/bin/python3 bench/hostchip_bench.py $(QEMU_BUILD) $(HOST_BUILD) \
+		$(HOSTCHIP_DIR) $(BUILD)/bench/hostchip.json
 
 demo: qemu host guest
 	@/usr/bin/python3 scripts/demo.py $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)

@@ -209,6 +209,7 @@ static void ugpio_free(struct gpio_chip *gc, unsigned int offset)
 	struct ugpio_chip *uc = gpiochip_get_data(gc);
 	struct ugpio_line_state *line = &uc->lines[offset];
 	unsigned long flags;
+	bool last;
 
 	if (READ_ONCE(line->own_call))
 		return;
@@ -222,8 +223,16 @@ static void ugpio_free(struct gpio_chip *gc, unsigned int offset)
 	 */
 	line->stale_direction = true;
 	ugpio_queue(uc, UGPIO_EV_RELEASE, offset, 0, 0);
+	last = uc->dead && !uc->irqs_held;
 	spin_unlock_irqrestore(&uc->state_lock, flags);
-	schedule_work(&uc->refresh_work);
+	/*
+	 * A consumer frees its interrupt before its line: once a closed
+	 * chip's last one is gone, and its free_irq() over, the chip goes.
+	 */
+	if (last)
+		queue_work(ugpio_wq, &uc->remove_work);
+	else
+		schedule_work(&uc->refresh_work);
 }
 
 static int ugpio_get_direction(struct gpio_chip *gc, unsigned int offset)
@@ -439,20 +448,20 @@ static int ugpio_irq_reqres(struct irq_data *d)
 	return ret;
 }
 
+/*
+ * Not the place to remove a closed chip: free_irq() still uses the irq
+ * after this returns.  The consumer's release of its line does it.
+ */
 static void ugpio_irq_relres(struct irq_data *d)
 {
 	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
 	struct ugpio_chip *uc = gpiochip_get_data(gc);
 	unsigned long flags;
-	bool last;
 
 	gpiochip_irq_relres(d);
 	spin_lock_irqsave(&uc->state_lock, flags);
-	last = !--uc->irqs_held && uc->dead;
+	uc->irqs_held--;
 	spin_unlock_irqrestore(&uc->state_lock, flags);
-	/* Not here: removing the chip frees the irq being freed now. */
-	if (last)
-		queue_work(ugpio_wq, &uc->remove_work);
 }
 
 static const struct irq_chip ugpio_irq_chip = {
@@ -1039,9 +1048,16 @@ module_init(ugpio_init);
 
 static void __exit ugpio_exit(void)
 {
+	struct ugpio_chip *uc, *next;
+
 	misc_deregister(&ugpio_misc);
-	/* Chips whose last interrupt was just freed are removed first. */
 	destroy_workqueue(ugpio_wq);
+	/*
+	 * Every file is closed: what is left are closed chips whose last
+	 * interrupt was freed by someone who held no line of it.
+	 */
+	list_for_each_entry_safe(uc, next, &ugpio_chips, node)
+		ugpio_free_chip(uc);
 }
 module_exit(ugpio_exit);
 

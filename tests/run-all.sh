@@ -79,6 +79,9 @@ run bench-smoke 120 "$host_build/bench/bench" -n 50 -r 1 \
     -g "$host_build/bench/toggle-smoke.elf" -t 100000 \
     -e "$host_build/bench/echo.elf" -l 20 \
     -o "$log_dir/bench-smoke.json"
+HOSTCHIP_BENCH_SAMPLES=50 HOSTCHIP_BENCH_SECONDS=0.5 \
+    run hostchip-bench-smoke 300 "$PYTHON" "$top/bench/hostchip_bench.py" \
+    "$qemu_build" "$host_build" "$hostchip_dir" "$log_dir/hostchip-bench.json"
 run socat-two-clients 120 "$PYTHON" "$top/tests/socat_two_clients.py"
 run demo 300 "$PYTHON" "$top/scripts/demo.py" "$qemu_build" "$host_build" "$guest_dir"
 # The scripts: apt sources from the machine's configuration; our QEMU

@@ -20,7 +20,7 @@ import time
 UGPIO_VERSION = 1
 MSG_CREATE, MSG_LEVELS, MSG_LINE = 1, 2, 3
 LINE_DRIVEN, LINE_BUSY, LINE_ABSENT = 1, 2, 4
-EV_CHIP = 7
+EV_OUTPUT, EV_SET, EV_CHIP = 4, 5, 7
 EVENT = struct.Struct("=IIIIQQII32s")
 count = 0
 failed = 0
@@ -71,6 +71,16 @@ def expect_ok(fd, msg, what):
         tap(os.write(fd, msg) == len(msg), what)
     except OSError as e:
         tap(False, f"{what}: {e}")
+
+
+def drain(fd):
+    """Every record queued now, as tuples of struct ugpio_event."""
+    records = []
+    while select.select([fd], [], [], 0)[0]:
+        data = os.read(fd, EVENT.size * 64)
+        records += [EVENT.unpack_from(data, i)
+                    for i in range(0, len(data), EVENT.size)]
+    return records
 
 
 def wait_for(condition, tries=500):
@@ -155,6 +165,24 @@ def main():
                          text=True)
     tap(get.stdout.strip() == "0",
         "line 0 is still low after the refused level 2 and the bad batch")
+
+    # A consumer far faster than the reader: records are dropped and
+    # counted, and the line's last state is said again, not lost.
+    drain(fd)
+    import gpiod
+    line4 = gpiod.Chip(chip).get_line(4)
+    line4.request(consumer="flood", type=gpiod.LINE_REQ_DIR_OUT,
+                  default_vals=[0])
+    for i in range(3000):
+        line4.set_value(i & 1)
+    records = drain(fd)
+    lost = sum(r[6] for r in records)
+    last = [r for r in records if r[1] == 4][-1]
+    tap(lost > 0 and last[0] in (EV_OUTPUT, EV_SET) and last[2] == 1,
+        f"3000 sets unread: {lost} records lost, the last level kept "
+        f"(type {last[0]}, level {last[2]})")
+    line4.release()
+    drain(fd)
 
     # An edge reaches gpiomon (which flushes its output when it exits).
     mon = subprocess.Popen(["gpiomon", "--num-events=1", chip, "2"],
