@@ -68,8 +68,10 @@ struct ugpio_line_state {
 	 * @busy_by, and whether the callbacks now run for it.
 	 */
 	struct gpio_desc *own;
-	bool own_call;
+	struct task_struct *own_task;	/* ours, while we call gpiolib */
 	char busy_by[UGPIO_NAME_SIZE];
+	/* The consumer's label, where gpiolib sets it before request. */
+	char label[UGPIO_NAME_SIZE];
 	char own_label[UGPIO_NAME_SIZE];
 };
 
@@ -113,10 +115,27 @@ struct ugpio_chip {
 	 */
 	bool dead;
 	unsigned int irqs_held;
+	bool removing;		/* the removal was started, once */
 	struct work_struct remove_work;
+	struct list_head grave;	/* in ugpio_graves, once removed */
 };
 
 static struct workqueue_struct *ugpio_wq;
+
+/*
+ * Before 6.9, gpiolib calls a chip's callbacks without any protection
+ * against its removal: a removed chip's memory is kept until the module
+ * goes.  (Kbuild tells the kernels apart by gpio_device_get_desc(),
+ * which came in 6.7, just before the protection: no Debian kernel is a
+ * 6.7 or 6.8.)
+ */
+static LIST_HEAD(ugpio_graves);
+static DEFINE_MUTEX(ugpio_graves_lock);
+#ifdef UGPIO_HAVE_GPIO_DEVICE_GET_DESC
+#define UGPIO_KEEP_REMOVED	false
+#else
+#define UGPIO_KEEP_REMOVED	true
+#endif
 
 /*
  * Kernel differences, as Kbuild found them in the headers: gpiolib's
@@ -149,13 +168,20 @@ static void ugpio_consumer(struct gpio_chip *gc, unsigned int offset,
 		kfree(label);
 }
 #else
-static void ugpio_consumer(struct gpio_chip *gc, unsigned int offset,
-			   char *buf)
+/*
+ * The label gpiolib set before calling our request callback, which
+ * copied it: the consumer frees its own string right after release.
+ */
+static void ugpio_copy_label(struct gpio_chip *gc, unsigned int offset,
+			     char *buf)
 {
 	const char *label = gpiochip_is_requested(gc, offset);
 
 	strscpy(buf, label ? label : "", UGPIO_NAME_SIZE);
 }
+
+static void ugpio_consumer(struct gpio_chip *gc, unsigned int offset,
+			   char *buf);
 #endif
 
 /* The queue of records for the process */
@@ -188,20 +214,35 @@ static void ugpio_queue(struct ugpio_chip *uc, u32 type, unsigned int offset,
 
 /* gpio_chip callbacks: they never wait for the process */
 
+/* Is gpiolib calling us for our own request of the line? */
+static bool ugpio_own_call(struct ugpio_line_state *line)
+{
+	return READ_ONCE(line->own_task) == current;
+}
+
 static int ugpio_request(struct gpio_chip *gc, unsigned int offset)
 {
 	struct ugpio_chip *uc = gpiochip_get_data(gc);
+	struct ugpio_line_state *line = &uc->lines[offset];
 	unsigned long flags;
+	int ret = 0;
 
-	if (READ_ONCE(uc->lines[offset].own_call))
+	if (ugpio_own_call(line))
 		return 0;
-	if (READ_ONCE(uc->dead))
-		return -ENODEV;
 	spin_lock_irqsave(&uc->state_lock, flags);
-	uc->lines[offset].requested = true;
-	ugpio_queue(uc, UGPIO_EV_REQUEST, offset, 0, 0);
+	if (uc->dead) {
+		ret = -ENODEV;
+	} else if (line->flags & UGPIO_LINE_BUSY) {
+		ret = -EBUSY;	/* someone the kernel does not see has it */
+	} else {
+		line->requested = true;
+#ifndef UGPIO_HAVE_DUP_LINE_LABEL
+		ugpio_copy_label(gc, offset, line->label);
+#endif
+		ugpio_queue(uc, UGPIO_EV_REQUEST, offset, 0, 0);
+	}
 	spin_unlock_irqrestore(&uc->state_lock, flags);
-	return 0;
+	return ret;
 }
 
 static void ugpio_free(struct gpio_chip *gc, unsigned int offset)
@@ -211,7 +252,7 @@ static void ugpio_free(struct gpio_chip *gc, unsigned int offset)
 	unsigned long flags;
 	bool last;
 
-	if (READ_ONCE(line->own_call))
+	if (ugpio_own_call(line))
 		return;
 	spin_lock_irqsave(&uc->state_lock, flags);
 	line->requested = false;
@@ -223,7 +264,9 @@ static void ugpio_free(struct gpio_chip *gc, unsigned int offset)
 	 */
 	line->stale_direction = true;
 	ugpio_queue(uc, UGPIO_EV_RELEASE, offset, 0, 0);
-	last = uc->dead && !uc->irqs_held;
+	last = uc->dead && !uc->irqs_held && !uc->removing;
+	if (last)
+		uc->removing = true;
 	spin_unlock_irqrestore(&uc->state_lock, flags);
 	/*
 	 * A consumer frees its interrupt before its line: once a closed
@@ -309,7 +352,7 @@ static int ugpio_get_multiple(struct gpio_chip *gc, unsigned long *mask,
 	if (READ_ONCE(uc->dead))
 		return -ENODEV;
 	for_each_set_bit(offset, mask, gc->ngpio)
-		__assign_bit(offset, bits, ugpio_get(gc, offset));
+		__assign_bit(offset, bits, READ_ONCE(uc->lines[offset].level));
 	return 0;
 }
 
@@ -458,10 +501,11 @@ static void ugpio_irq_relres(struct irq_data *d)
 	struct ugpio_chip *uc = gpiochip_get_data(gc);
 	unsigned long flags;
 
-	gpiochip_irq_relres(d);
+	/* Before gpiochip_irq_relres() lets go of the module. */
 	spin_lock_irqsave(&uc->state_lock, flags);
 	uc->irqs_held--;
 	spin_unlock_irqrestore(&uc->state_lock, flags);
+	gpiochip_irq_relres(d);
 }
 
 static const struct irq_chip ugpio_irq_chip = {
@@ -524,24 +568,25 @@ static void ugpio_apply_busy(struct ugpio_chip *uc, unsigned int offset)
 
 	lockdep_assert_held(&uc->lock);
 	if (line->own) {
-		if (busy && !strcmp(line->own_label, line->busy_by))
+		if (busy && !strcmp(line->own_label, line->busy_by[0] ?
+						  line->busy_by : "?"))
 			return;
-		WRITE_ONCE(line->own_call, true);
+		WRITE_ONCE(line->own_task, current);
 		gpiochip_free_own_desc(line->own);
-		WRITE_ONCE(line->own_call, false);
+		WRITE_ONCE(line->own_task, NULL);
 		line->own = NULL;
 	}
 	if (!busy || READ_ONCE(line->requested))
 		return;
-	WRITE_ONCE(line->own_call, true);
-	desc = gpiochip_request_own_desc(&uc->gc, offset,
-					 line->busy_by[0] ? line->busy_by : "?",
+	/* Before 6.9 gpiolib keeps the pointer: it must stay as it is. */
+	strscpy(line->own_label, line->busy_by[0] ? line->busy_by : "?",
+		sizeof(line->own_label));
+	WRITE_ONCE(line->own_task, current);
+	desc = gpiochip_request_own_desc(&uc->gc, offset, line->own_label,
 					 GPIO_LOOKUP_FLAGS_DEFAULT, GPIOD_ASIS);
-	WRITE_ONCE(line->own_call, false);
-	if (IS_ERR(desc))
-		return;
-	line->own = desc;
-	strscpy(line->own_label, line->busy_by, sizeof(line->own_label));
+	WRITE_ONCE(line->own_task, NULL);
+	if (!IS_ERR(desc))
+		line->own = desc;
 }
 
 static void ugpio_release_own(struct ugpio_chip *uc)
@@ -553,9 +598,9 @@ static void ugpio_release_own(struct ugpio_chip *uc)
 
 		if (!line->own)
 			continue;
-		WRITE_ONCE(line->own_call, true);
+		WRITE_ONCE(line->own_task, current);
 		gpiochip_free_own_desc(line->own);
-		WRITE_ONCE(line->own_call, false);
+		WRITE_ONCE(line->own_task, NULL);
 		line->own = NULL;
 	}
 }
@@ -578,6 +623,9 @@ static void ugpio_refresh_directions(struct ugpio_chip *uc)
 		spin_unlock_irqrestore(&uc->state_lock, flags);
 		if (stale)
 			gpiod_get_direction(ugpio_desc(&uc->gc, offset));
+		/* A consumer let go of a line that someone else holds. */
+		if (!uc->dead && !uc->lines[offset].own)
+			ugpio_apply_busy(uc, offset);
 	}
 }
 
@@ -737,7 +785,7 @@ static int ugpio_create(struct ugpio_chip *uc, const void *buf, size_t size)
 		return -ENOMEM;
 	ret = ugpio_name_lines(uc, desc, n);
 	if (ret)
-		return ret;
+		goto fail;
 	strscpy(uc->label, msg->label, sizeof(uc->label));
 	for (i = 0; i < n; i++) {
 		uc->lines[i].flags = desc[i].flags;
@@ -748,10 +796,18 @@ static int ugpio_create(struct ugpio_chip *uc, const void *buf, size_t size)
 
 	ret = ugpio_add(uc);
 	if (ret)
-		return ret;
+		goto fail;
 	for (i = 0; i < n; i++)
 		ugpio_apply_busy(uc, i);
 	return 0;
+
+fail:
+	if (!IS_ERR_OR_NULL(uc->fwnode))
+		fwnode_remove_software_node(uc->fwnode);
+	uc->fwnode = NULL;
+	kfree(uc->lines);
+	uc->lines = NULL;
+	return ret;
 }
 
 static int ugpio_levels(struct ugpio_chip *uc, const void *buf, size_t size)
@@ -803,20 +859,47 @@ static int ugpio_line(struct ugpio_chip *uc, const void *buf, size_t size)
 	return 0;
 }
 
+#ifndef UGPIO_HAVE_DUP_LINE_LABEL
+static void ugpio_consumer(struct gpio_chip *gc, unsigned int offset,
+			   char *buf)
+{
+	struct ugpio_chip *uc = gpiochip_get_data(gc);
+	unsigned long flags;
+
+	spin_lock_irqsave(&uc->state_lock, flags);
+	strscpy(buf, uc->lines[offset].label, UGPIO_NAME_SIZE);
+	spin_unlock_irqrestore(&uc->state_lock, flags);
+}
+#endif
+
 /* The misc device */
 
-static void ugpio_free_chip(struct ugpio_chip *uc)
+static void ugpio_free_memory(struct ugpio_chip *uc)
 {
-	mutex_lock(&uc->lock);
-	ugpio_remove(uc);
-	mutex_unlock(&uc->lock);
-	cancel_work_sync(&uc->refresh_work);
-
 	kfifo_free(&uc->queue);
 	kfree(uc->lines);
 	if (!IS_ERR_OR_NULL(uc->fwnode))
 		fwnode_remove_software_node(uc->fwnode);
 	kfree(uc);
+}
+
+static void ugpio_free_chip(struct ugpio_chip *uc)
+{
+	bool keep;
+
+	mutex_lock(&uc->lock);
+	keep = UGPIO_KEEP_REMOVED && uc->registered;
+	ugpio_remove(uc);
+	mutex_unlock(&uc->lock);
+	cancel_work_sync(&uc->refresh_work);
+
+	if (keep) {
+		mutex_lock(&ugpio_graves_lock);
+		list_add(&uc->grave, &ugpio_graves);
+		mutex_unlock(&ugpio_graves_lock);
+		return;
+	}
+	ugpio_free_memory(uc);
 }
 
 static void ugpio_remove_work(struct work_struct *work)
@@ -843,6 +926,7 @@ static int ugpio_release(struct inode *inode, struct file *file)
 	spin_lock_irqsave(&uc->state_lock, flags);
 	uc->dead = true;
 	now = !uc->irqs_held;
+	uc->removing = now;
 	spin_unlock_irqrestore(&uc->state_lock, flags);
 	if (now)
 		ugpio_free_chip(uc);
@@ -1050,14 +1134,17 @@ static void __exit ugpio_exit(void)
 {
 	struct ugpio_chip *uc, *next;
 
-	misc_deregister(&ugpio_misc);
 	destroy_workqueue(ugpio_wq);
 	/*
 	 * Every file is closed: what is left are closed chips whose last
-	 * interrupt was freed by someone who held no line of it.
+	 * interrupt was freed by someone who held no line of it, children
+	 * of the misc device, and removed chips kept for old kernels.
 	 */
 	list_for_each_entry_safe(uc, next, &ugpio_chips, node)
 		ugpio_free_chip(uc);
+	list_for_each_entry_safe(uc, next, &ugpio_graves, grave)
+		ugpio_free_memory(uc);
+	misc_deregister(&ugpio_misc);
 }
 module_exit(ugpio_exit);
 

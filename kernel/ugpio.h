@@ -134,9 +134,10 @@ struct ugpio_line_msg {
  * returns as many whole records as fit in its buffer and are queued.
  * The first record after UGPIO_MSG_CREATE is UGPIO_EV_CHIP.
  * @seqno numbers the records of the chip from 1; @lost counts the
- * records dropped just before this one because the process did not read
- * (UGPIO_EV_OUTPUT, UGPIO_EV_SET and UGPIO_EV_BIAS are never dropped
- * silently: the last one of each line is kept and delivered).
+ * records dropped just before this one because the process did not read.
+ * A line that lost records has its state said again once the queue has
+ * drained: UGPIO_EV_RELEASE, or UGPIO_EV_REQUEST and then UGPIO_EV_INPUT
+ * or UGPIO_EV_OUTPUT at its level (not its bias).
  */
 struct ugpio_event {
 	__u32 type;			/* UGPIO_EV_* */

@@ -65,6 +65,7 @@ struct bridge {
     char chip_label[UGPIO_NAME_SIZE];
     unsigned int nlines;
     struct export_line *lines;
+    bool created;           /* the kernel chip of @lines exists */
     bool stop;
 };
 
@@ -374,7 +375,7 @@ static bool same_layout(struct bridge *b, const struct export_line *lines,
 static void attach(struct bridge *b, struct export_line *lines,
                    unsigned int n, const char *label)
 {
-    bool keep = b->lines && same_layout(b, lines, n, label);
+    bool keep = b->created && same_layout(b, lines, n, label);
 
     if (keep) {
         for (unsigned int i = 0; i < n; i++) {
@@ -387,12 +388,13 @@ static void attach(struct bridge *b, struct export_line *lines,
         }
         free(lines);
     } else {
-        if (b->lines) {
+        if (b->created) {
             warn("%s changed: creating the chip again", b->chip_id);
             close(b->ufd);
-            free(b->lines);
             ugpio_open(b);
+            b->created = false;
         }
+        free(b->lines);
         b->lines = lines;
         b->nlines = n;
         snprintf(b->chip_label, sizeof(b->chip_label), "%s", label);
@@ -403,6 +405,7 @@ static void attach(struct bridge *b, struct export_line *lines,
     read_levels(b);
     if (!keep) {
         ugpio_create_chip(b);
+        b->created = true;
         return;
     }
     for (unsigned int i = 0; i < b->nlines; i++) {
@@ -410,7 +413,7 @@ static void attach(struct bridge *b, struct export_line *lines,
 
         if (l->host_output) {
             start_drive(b, i);
-            l->busy = false;
+            l->busy = l->busy && !l->drive;
         }
         ugpio_send_line(b, i, false);
     }
@@ -455,7 +458,10 @@ static void on_record(struct bridge *b, const struct ugpio_event *ev)
         if (ev->name[0]) {
             snprintf(l->consumer, sizeof(l->consumer), "%s", ev->name);
         }
-        if (b->chip) {
+        /* Again after lost records: keep the client, drive the level. */
+        if (b->chip && l->drive) {
+            set_drive(b, ev->offset);
+        } else if (b->chip) {
             start_drive(b, ev->offset);
         }
         break;
@@ -534,15 +540,15 @@ static void on_edges(struct bridge *b)
         bool level = qgpio_edge_event_get_event_type(e) ==
                      QGPIO_EDGE_EVENT_RISING_EDGE;
 
-        m.change[i] = (struct ugpio_level){ .offset = offset,
-                                            .level = level };
-        if (offset < b->nlines) {
-            b->lines[offset].level = level;
+        if (offset >= b->nlines) {
+            continue;
         }
+        b->lines[offset].level = level;
+        m.change[m.msg.count++] = (struct ugpio_level){ .offset = offset,
+                                                        .level = level };
     }
-    m.msg.count = n;
-    m.msg.hdr.size = sizeof(m.msg) + n * sizeof(m.change[0]);
-    if (n) {
+    m.msg.hdr.size = sizeof(m.msg) + m.msg.count * sizeof(m.change[0]);
+    if (m.msg.count) {
         ugpio_write(b, &m, m.msg.hdr.size);
     }
 }
@@ -600,7 +606,8 @@ static void serve(struct bridge *b)
                                   .events = POLLIN };
         pfd[3] = (struct pollfd){ .fd = qgpio_line_request_get_fd(b->monitor),
                                   .events = POLLIN };
-        if (!ready && poll(pfd, 4, -1) < 0 && errno != EINTR) {
+        /* Even with QEMU's events pending, the kernel and signals count. */
+        if (poll(pfd, 4, ready ? 0 : -1) < 0 && errno != EINTR) {
             die("poll: %s", strerror(errno));
         }
         if (pfd[1].revents) {
@@ -627,7 +634,7 @@ static void serve(struct bridge *b)
 /* While QEMU is away, every line is busy for new drivers. */
 static void mark_all_busy(struct bridge *b)
 {
-    for (unsigned int i = 0; i < b->nlines; i++) {
+    for (unsigned int i = 0; b->created && i < b->nlines; i++) {
         ugpio_send_line(b, i, true);
     }
 }
