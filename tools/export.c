@@ -66,6 +66,7 @@ struct bridge {
     unsigned int nlines;
     struct export_line *lines;
     bool created;           /* the kernel chip of @lines exists */
+    uint64_t lost;          /* edges QEMU dropped for the monitor */
     bool stop;
 };
 
@@ -277,6 +278,7 @@ static bool start_monitor(struct bridge *b)
     qgpio_line_config_add_line_settings(lc, offsets, n, s);
     qgpio_request_config_set_consumer(rc, "qemu-gpio export");
     b->monitor = qgpio_chip_request_lines(b->chip, rc, lc);
+    b->lost = 0;
     if (!b->monitor) {
         warn("%s: cannot watch the lines: %s", b->chip_id,
              qgpio_strerror());
@@ -513,10 +515,40 @@ static void on_info_event(struct bridge *b, struct qgpio_info_event *ev)
     l = &b->lines[offset];
     before = *l;
     line_from_info(l, li);
+    /*
+     * Levels come from the edges, on another connection: an info event
+     * read after a later edge would set an old one.
+     */
+    l->level = before.level;
     if (l->driven != before.driven || l->busy != before.busy ||
-        l->level != before.level || strcmp(l->busy_by, before.busy_by)) {
+        strcmp(l->busy_by, before.busy_by)) {
         ugpio_send_line(b, offset, false);
     }
+}
+
+/* QEMU dropped edges for us: the kernel gets every level anew. */
+static void resync_levels(struct bridge *b)
+{
+    size_t size = sizeof(struct ugpio_levels) +
+                  b->nlines * sizeof(struct ugpio_level);
+    struct ugpio_levels *msg = calloc(1, size);
+    struct ugpio_level *change = (struct ugpio_level *)(msg + 1);
+
+    if (!msg) {
+        die("out of memory");
+    }
+    warn("%s: QEMU dropped edges; reading every level again", b->chip_id);
+    read_levels(b);
+    for (unsigned int i = 0; i < b->nlines; i++) {
+        if (b->lines[i].present) {
+            change[msg->count++] = (struct ugpio_level){
+                .offset = i, .level = b->lines[i].level };
+        }
+    }
+    msg->hdr.type = UGPIO_MSG_LEVELS;
+    msg->hdr.size = sizeof(*msg) + msg->count * sizeof(*change);
+    ugpio_write(b, msg, msg->hdr.size);
+    free(msg);
 }
 
 static void on_edges(struct bridge *b)
@@ -550,6 +582,10 @@ static void on_edges(struct bridge *b)
     m.msg.hdr.size = sizeof(m.msg) + m.msg.count * sizeof(m.change[0]);
     if (m.msg.count) {
         ugpio_write(b, &m, m.msg.hdr.size);
+    }
+    if (qgpio_line_request_get_lost_events(b->monitor) != b->lost) {
+        b->lost = qgpio_line_request_get_lost_events(b->monitor);
+        resync_levels(b);
     }
 }
 
@@ -631,6 +667,14 @@ static void serve(struct bridge *b)
     disconnect(b);
 }
 
+static int64_t monotonic_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /* While QEMU is away, every line is busy for new drivers. */
 static void mark_all_busy(struct bridge *b)
 {
@@ -645,20 +689,24 @@ static void mark_all_busy(struct bridge *b)
  */
 static void wait_for_qemu(struct bridge *b)
 {
+    int64_t end = monotonic_ns() + (int64_t)b->reconnect_us * 1000;
     struct pollfd pfd[2] = {
         { .fd = b->ufd, .events = POLLIN },
         { .fd = b->sigfd, .events = POLLIN },
     };
-    int timeout = poll_timeout(b->reconnect_us);
+    int64_t left;
 
-    if (poll(pfd, 2, timeout) < 0 && errno != EINTR) {
-        die("poll: %s", strerror(errno));
-    }
-    if (pfd[1].revents) {
-        on_signal(b);
-    }
-    if (pfd[0].revents) {
-        read_records(b);
+    while (!b->stop && (left = end - monotonic_ns()) > 0) {
+        if (poll(pfd, 2, poll_timeout(left / 1000 + 1)) < 0 &&
+            errno != EINTR) {
+            die("poll: %s", strerror(errno));
+        }
+        if (pfd[1].revents) {
+            on_signal(b);
+        }
+        if (pfd[0].revents) {
+            read_records(b);
+        }
     }
 }
 
