@@ -55,12 +55,13 @@ def accel():
     return "tcg"
 
 
-def wait_in_vm(vm, condition, what, tries=500):
+def wait_in_vm(vm, condition, what, tries=3000):
     """Wait in the VM until the shell @condition holds, checking every
     20 ms, at most @tries times: for state the kernel changes when an
     event arrives, which nothing in the VM can wait on directly."""
-    status, _ = vm.run(f"i=0; until {condition}; do i=$((i+1)); "
-                       f"[ $i -ge {tries} ] && exit 1; usleep 20000; done")
+    # In a subshell: its exit must not end the VM's shell.
+    status, _ = vm.run(f"(i=0; until {condition}; do i=$((i+1)); "
+                       f"[ $i -ge {tries} ] && exit 1; usleep 20000; done)")
     return tap.check(status == 0, what)
 
 

@@ -83,7 +83,7 @@ def drain(fd):
     return records
 
 
-def wait_for(condition, tries=500):
+def wait_for(condition, tries=3000):
     """Check @condition every 20 ms, at most @tries times: for state the
     kernel changes, which nothing here can wait on directly."""
     for _ in range(tries):
