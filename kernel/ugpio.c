@@ -560,6 +560,15 @@ static void ugpio_change_level(struct ugpio_chip *uc, unsigned int offset,
  * used, by that name, and cannot request it.  A line that a consumer
  * holds already stays the consumer's.
  */
+/* Let go of our own request of @line. */
+static void ugpio_drop_own(struct ugpio_line_state *line)
+{
+	WRITE_ONCE(line->own_task, current);
+	gpiochip_free_own_desc(line->own);
+	WRITE_ONCE(line->own_task, NULL);
+	line->own = NULL;
+}
+
 static void ugpio_apply_busy(struct ugpio_chip *uc, unsigned int offset)
 {
 	struct ugpio_line_state *line = &uc->lines[offset];
@@ -571,10 +580,7 @@ static void ugpio_apply_busy(struct ugpio_chip *uc, unsigned int offset)
 		if (busy && !strcmp(line->own_label, line->busy_by[0] ?
 						  line->busy_by : "?"))
 			return;
-		WRITE_ONCE(line->own_task, current);
-		gpiochip_free_own_desc(line->own);
-		WRITE_ONCE(line->own_task, NULL);
-		line->own = NULL;
+		ugpio_drop_own(line);
 	}
 	if (!busy || READ_ONCE(line->requested))
 		return;
@@ -596,12 +602,8 @@ static void ugpio_release_own(struct ugpio_chip *uc)
 	for (offset = 0; offset < uc->nlines; offset++) {
 		struct ugpio_line_state *line = &uc->lines[offset];
 
-		if (!line->own)
-			continue;
-		WRITE_ONCE(line->own_task, current);
-		gpiochip_free_own_desc(line->own);
-		WRITE_ONCE(line->own_task, NULL);
-		line->own = NULL;
+		if (line->own)
+			ugpio_drop_own(line);
 	}
 }
 

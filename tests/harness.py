@@ -145,6 +145,24 @@ def listen_tcp(port=0, backlog=8):
     return sock
 
 
+def socket_args(listeners, gpiodevs, qmp_path=None):
+    """QEMU's arguments for gpiodevs and a QMP monitor on sockets bound
+    here (kept in @listeners, passed as file descriptors).  @gpiodevs
+    maps a gpiodev id to (controller QOM path, socket path, or a
+    listening socket)."""
+    args = []
+    for gid, (device, path) in gpiodevs.items():
+        s = path if isinstance(path, socket.socket) else listen_unix(path)
+        listeners[gid] = s
+        args += ["-gpiodev", f"socket,id={gid},device={device},"
+                 f"addr.type=fd,addr.str={s.fileno()}"]
+    if qmp_path:
+        s = listeners["qmp"] = listen_unix(qmp_path, 1)
+        args += ["-chardev", f"socket,id=qmp,fd={s.fileno()},server=on,"
+                 "wait=off", "-mon", "chardev=qmp,mode=control"]
+    return args
+
+
 class Qemu:
     """qemu-system-arm -M ast2600-evb with the guest played over qtest.
 
@@ -165,15 +183,7 @@ class Qemu:
         self.listeners["qtest"] = qt
         args += ["-chardev", f"socket,id=qt,fd={qt.fileno()},server=on,"
                  "wait=off", "-qtest", "chardev:qt"]
-        for gid, (device, path) in gpiodevs.items():
-            s = path if isinstance(path, socket.socket) else listen_unix(path)
-            self.listeners[gid] = s
-            args += ["-gpiodev", f"socket,id={gid},device={device},"
-                     f"addr.type=fd,addr.str={s.fileno()}"]
-        if qmp_path:
-            s = self.listeners["qmp"] = listen_unix(qmp_path, 1)
-            args += ["-chardev", f"socket,id=qmp,fd={s.fileno()},server=on,"
-                     "wait=off", "-mon", "chardev=qmp,mode=control"]
+        args += socket_args(self.listeners, gpiodevs, qmp_path)
         args += list(extra)
         fds = [s.fileno() for s in self.listeners.values()]
         self.proc = subprocess.Popen(args, pass_fds=fds,
@@ -269,15 +279,7 @@ class Guest(SerialVm):
                 "-dtb", os.path.join(guest_dir, "ast2600-evb.dtb"),
                 "-initrd", os.path.join(guest_dir, "initrd.gz"),
                 "-append", "console=ttyS4,115200 quiet qgpio.batch"]
-        for gid, (device, path) in gpiodevs.items():
-            s = listen_unix(path)
-            self.listeners[gid] = s
-            args += ["-gpiodev", f"socket,id={gid},device={device},"
-                     f"addr.type=fd,addr.str={s.fileno()}"]
-        if qmp_path:
-            s = self.listeners["qmp"] = listen_unix(qmp_path, 1)
-            args += ["-chardev", f"socket,id=qmp,fd={s.fileno()},server=on,"
-                     "wait=off", "-mon", "chardev=qmp,mode=control"]
+        args += socket_args(self.listeners, gpiodevs, qmp_path)
         fds = [s.fileno() for s in self.listeners.values()]
         super().__init__(args, fds, "qgpio-guest: batch", timeout)
 
