@@ -96,9 +96,11 @@ guest: | deps
 	@bash guest/build-guest.sh $(GUEST_DIR)
 
 # The host-chip rig: Debian's amd64 kernels, the ugpio module built for
-# each, and a test VM initramfs with the bridge and libgpiod.
+# each, and a test VM initramfs with the bridge and libgpiod; and a
+# Debian 12 machine to type the README's commands on.
 hostchip: host
 	@bash tests/hostchip/build-rig.sh $(HOSTCHIP_DIR) $(HOST_BUILD)
+	@bash tests/hostchip/build-machine.sh $(HOSTCHIP_DIR)/machine
 
 check: qemu host guest hostchip
 	@bash tests/run-all.sh $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR) \

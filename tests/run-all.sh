@@ -72,6 +72,8 @@ run guest 600 "$PYTHON" "$top/tests/test_guest.py"
 run qmp 300 "$PYTHON" "$top/tests/test_qmp.py"
 # The host chip: the ugpio module and the bridge in VMs of Debian's kernels.
 run host-chip 900 "$PYTHON" "$top/tests/test_host_chip.py"
+# The README's host-chip commands, on a Debian 12 machine in a VM.
+run host-machine 900 "$PYTHON" "$top/tests/test_host_machine.py"
 run timestamps 120 "$PYTHON" "$top/tests/test_timestamps.py"
 # The benchmark, on a tiny count so that it cannot rot; no timing is
 # checked here.

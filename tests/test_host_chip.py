@@ -19,7 +19,7 @@ import tempfile
 
 from harness import (AST2600_GPIO, AST2600_GPIO_BASE, GPIO_DATA,
                      GPIO_DIRECTION, GpioClient, Qemu, SerialVm, Tap,
-                     listen_tcp)
+                     listen_tcp, x86_accel)
 
 tap = Tap()
 BOOT_TIMEOUT = 180.0
@@ -32,7 +32,7 @@ class HostVm(SerialVm):
     networking: the host is 10.0.2.2 from inside."""
 
     def __init__(self, kernel_dir):
-        args = ["qemu-system-x86_64", "-accel", accel(), "-m", "768",
+        args = ["qemu-system-x86_64", "-accel", x86_accel(), "-m", "768",
                 "-display", "none", "-monitor", "none", "-serial", "stdio",
                 "-no-reboot", "-kernel", os.path.join(kernel_dir, "vmlinuz"),
                 "-initrd", os.path.join(kernel_dir, "initrd.gz"),
@@ -44,15 +44,6 @@ class HostVm(SerialVm):
         """Run @command; its output lines, or None if it failed."""
         status, out = self.run(command)
         return out if status == 0 else None
-
-
-def accel():
-    """TCG: KVM hangs nested guests on the machines we run on, and the
-    rig's kernels boot in seconds under TCG.  QEMU_GPIO_KVM=1 tries it."""
-    if os.environ.get("QEMU_GPIO_KVM") == "1" and os.access("/dev/kvm",
-                                                            os.W_OK):
-        return "kvm"
-    return "tcg"
 
 
 def wait_in_vm(vm, condition, what, tries=3000):

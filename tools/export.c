@@ -23,8 +23,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -342,15 +345,28 @@ fail:
     return false;
 }
 
-/* The levels now, once the monitor watches every edge. */
-static void read_levels(struct bridge *b)
+/*
+ * The levels now, once the monitor watches every edge; false, and
+ * disconnected, when QEMU could not say: a level we do not know must not
+ * become a low one.
+ */
+static bool read_levels(struct bridge *b)
 {
     for (unsigned int i = 0; i < b->nlines; i++) {
-        if (b->lines[i].present) {
-            b->lines[i].level = qgpio_line_request_get_value(b->monitor, i) ==
-                                QGPIO_LINE_VALUE_ACTIVE;
+        enum qgpio_line_value v;
+
+        if (!b->lines[i].present) {
+            continue;
         }
+        v = qgpio_line_request_get_value(b->monitor, i);
+        if (v == QGPIO_LINE_VALUE_ERROR) {
+            warn("%s: %s", b->chip_id, qgpio_strerror());
+            disconnect(b);
+            return false;
+        }
+        b->lines[i].level = v == QGPIO_LINE_VALUE_ACTIVE;
     }
+    return true;
 }
 
 static bool same_layout(struct bridge *b, const struct export_line *lines,
@@ -401,10 +417,9 @@ static void attach(struct bridge *b, struct export_line *lines,
         b->nlines = n;
         snprintf(b->chip_label, sizeof(b->chip_label), "%s", label);
     }
-    if (!start_monitor(b)) {
+    if (!start_monitor(b) || !read_levels(b)) {
         return;
     }
-    read_levels(b);
     if (!keep) {
         ugpio_create_chip(b);
         b->created = true;
@@ -421,6 +436,39 @@ static void attach(struct bridge *b, struct export_line *lines,
     }
 }
 
+/*
+ * Tell the service manager how we are, when it started us as a
+ * Type=notify service (NOTIFY_SOCKET is set): "READY=1" once the chip
+ * exists, so that units ordered after the bridge find it.  Best effort:
+ * the bridge works on without it.
+ */
+static void notify_manager(const char *state)
+{
+    const char *path = getenv("NOTIFY_SOCKET");
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    size_t len = path ? strlen(path) : 0;
+    int fd;
+
+    if (!len || (path[0] != '/' && path[0] != '@') ||
+        len >= sizeof(addr.sun_path)) {
+        return;
+    }
+    memcpy(addr.sun_path, path, len);
+    if (addr.sun_path[0] == '@') {
+        addr.sun_path[0] = '\0';     /* an abstract socket */
+    }
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 ||
+        sendto(fd, state, strlen(state), MSG_NOSIGNAL,
+               (struct sockaddr *)&addr,
+               offsetof(struct sockaddr_un, sun_path) + len) < 0) {
+        warn("NOTIFY_SOCKET %s: %s", path, strerror(errno));
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+}
+
 /* Records from the kernel: what host consumers do */
 
 static void on_record(struct bridge *b, const struct ugpio_event *ev)
@@ -429,6 +477,7 @@ static void on_record(struct bridge *b, const struct ugpio_event *ev)
 
     if (ev->type == UGPIO_EV_CHIP) {
         snprintf(b->gpiochip, sizeof(b->gpiochip), "%s", ev->name);
+        notify_manager("READY=1");
         if (b->banner) {
             printf("Exporting '%s' as %s...\n", b->chip_id, b->gpiochip);
             fflush(stdout);
@@ -526,37 +575,51 @@ static void on_info_event(struct bridge *b, struct qgpio_info_event *ev)
     }
 }
 
-/* QEMU dropped edges for us: the kernel gets every level anew. */
-static void resync_levels(struct bridge *b)
-{
-    size_t size = sizeof(struct ugpio_levels) +
-                  b->nlines * sizeof(struct ugpio_level);
-    struct ugpio_levels *msg = calloc(1, size);
-    struct ugpio_level *change = (struct ugpio_level *)(msg + 1);
-
-    if (!msg) {
-        die("out of memory");
-    }
-    warn("%s: QEMU dropped edges; reading every level again", b->chip_id);
-    read_levels(b);
-    for (unsigned int i = 0; i < b->nlines; i++) {
-        if (b->lines[i].present) {
-            change[msg->count++] = (struct ugpio_level){
-                .offset = i, .level = b->lines[i].level };
-        }
-    }
-    msg->hdr.type = UGPIO_MSG_LEVELS;
-    msg->hdr.size = sizeof(*msg) + msg->count * sizeof(*change);
-    ugpio_write(b, msg, msg->hdr.size);
-    free(msg);
-}
-
-static void on_edges(struct bridge *b)
+/* Send the kernel @n (at most EDGE_BATCH) level changes, in order. */
+static void send_levels(struct bridge *b, const struct ugpio_level *change,
+                        unsigned int n)
 {
     struct {
         struct ugpio_levels msg;
         struct ugpio_level change[EDGE_BATCH];
-    } m = { .msg.hdr.type = UGPIO_MSG_LEVELS };
+    } m = { .msg.hdr.type = UGPIO_MSG_LEVELS, .msg.count = n };
+
+    if (!n) {
+        return;
+    }
+    memcpy(m.change, change, n * sizeof(*change));
+    m.msg.hdr.size = sizeof(m.msg) + n * sizeof(*change);
+    ugpio_write(b, &m, m.msg.hdr.size);
+}
+
+/* QEMU dropped edges for us: the kernel gets every level anew. */
+static void resync_levels(struct bridge *b)
+{
+    struct ugpio_level change[EDGE_BATCH];
+    unsigned int n = 0;
+
+    warn("%s: QEMU dropped edges; reading every level again", b->chip_id);
+    if (!read_levels(b)) {
+        return;
+    }
+    for (unsigned int i = 0; i < b->nlines; i++) {
+        if (!b->lines[i].present) {
+            continue;
+        }
+        change[n++] = (struct ugpio_level){ .offset = i,
+                                            .level = b->lines[i].level };
+        if (n == EDGE_BATCH) {
+            send_levels(b, change, n);
+            n = 0;
+        }
+    }
+    send_levels(b, change, n);
+}
+
+static void on_edges(struct bridge *b)
+{
+    struct ugpio_level change[EDGE_BATCH];
+    unsigned int count = 0;
     int n = qgpio_line_request_read_edge_events(b->monitor, b->edges,
                                                 EDGE_BATCH);
 
@@ -576,13 +639,10 @@ static void on_edges(struct bridge *b)
             continue;
         }
         b->lines[offset].level = level;
-        m.change[m.msg.count++] = (struct ugpio_level){ .offset = offset,
-                                                        .level = level };
+        change[count++] = (struct ugpio_level){ .offset = offset,
+                                                .level = level };
     }
-    m.msg.hdr.size = sizeof(m.msg) + m.msg.count * sizeof(m.change[0]);
-    if (m.msg.count) {
-        ugpio_write(b, &m, m.msg.hdr.size);
-    }
+    send_levels(b, change, count);
     if (qgpio_line_request_get_lost_events(b->monitor) != b->lost) {
         b->lost = qgpio_line_request_get_lost_events(b->monitor);
         resync_levels(b);
