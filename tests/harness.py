@@ -267,6 +267,11 @@ class SerialVm:
                 return int(line[len(marker):]), out
             out.append(line)
 
+    def ok(self, command):
+        """Run @command; its output lines, or None if it failed."""
+        status, out = self.run(command)
+        return out if status == 0 else None
+
     def stop(self):
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)

@@ -40,11 +40,6 @@ class HostVm(SerialVm):
                 "-nic", "user,model=virtio-net-pci"]
         super().__init__(args, [], "hostchip: batch", BOOT_TIMEOUT)
 
-    def ok(self, command):
-        """Run @command; its output lines, or None if it failed."""
-        status, out = self.run(command)
-        return out if status == 0 else None
-
 
 def wait_in_vm(vm, condition, what, tries=3000):
     """Wait in the VM until the shell @condition holds, checking every

@@ -62,11 +62,6 @@ class Machine(SerialVm):
                 "-nic", "user,model=virtio-net-pci"]
         super().__init__(args, [], "qgpio-machine: ready", BOOT_TIMEOUT)
 
-    def ok(self, command):
-        """Run @command; its output lines, or None if it failed."""
-        status, out = self.run(command)
-        return out if status == 0 else None
-
     def wait(self, condition, what, tries=600):
         """Wait until the shell @condition holds, checking every 100 ms:
         for state that udev or the kernel changes when an event arrives,
