@@ -20,27 +20,33 @@
 # of Debian's source package.
 
 BUILD        := build
+comma        := ,
+space        := $(subst ,, )
 QEMU_PRISTINE := $(BUILD)/qemu-pristine
 QEMU_SRC     := $(BUILD)/qemu-src
 QEMU_BUILD   := $(BUILD)/qemu
-QEMU_BIN     := $(QEMU_BUILD)/qemu-system-arm
+QEMU_TARGETS := arm aarch64 riscv64
+QEMU_BINS    := $(addprefix qemu-system-,$(QEMU_TARGETS))
 SERIES_DIR   := $(BUILD)/series
 SERIES_CHECK := $(BUILD)/series-check
 
 QEMU_CONFIGURE := \
-	--target-list=arm-softmmu \
+	--target-list=$(subst $(space),$(comma),$(addsuffix -softmmu,$(QEMU_TARGETS))) \
 	--python=/usr/bin/python3 \
 	--cc="ccache gcc" \
 	--disable-download --disable-install-blobs \
 	--without-default-features \
-	--without-default-devices --with-devices-arm=gpiodev \
+	--without-default-devices \
+	$(foreach t,$(QEMU_TARGETS),--with-devices-$(t)=gpiodev) \
 	--disable-docs \
 	--enable-pixman \
 	--enable-fdt=system \
 	--enable-trace-backends=log
 
 # Test programs built inside QEMU's tree (see qemu/tests/qtest/meson.build).
-QTESTS := aspeed_gpio-test gpiodev-aspeed-test qom-test device-introspect-test
+QTESTS := aspeed_gpio-test gpiodev-aspeed-test pl061-test gpiodev-models-test \
+	ast2700-gpio-test qom-test device-introspect-test bcm2835-dma-test \
+	bcm2835-i2c-test
 QTEST_TARGETS := $(addprefix tests/qtest/,$(QTESTS))
 
 HOST_BUILD   := $(BUILD)/host
@@ -80,7 +86,7 @@ $(QEMU_BUILD)/.configured: $(BUILD)/configure-options | prepare
 QEMU_DATADIR := $(QEMU_BUILD)/qemu-bundle/usr/local/share/qemu
 
 qemu: prepare $(QEMU_BUILD)/.configured
-	ninja -C $(QEMU_BUILD) qemu-system-arm $(QTEST_TARGETS)
+	ninja -C $(QEMU_BUILD) $(QEMU_BINS) $(QTEST_TARGETS)
 	@mkdir -p $(QEMU_DATADIR)
 	@for f in $(QEMU_SRC)/pc-bios/*.bin; do \
 		ln -sfn "$$(realpath $$f)" $(QEMU_DATADIR)/; \
@@ -91,9 +97,13 @@ host: | deps
 	@[ -e $(HOST_BUILD)/build.ninja ] || meson setup $(HOST_BUILD) .
 	ninja -C $(HOST_BUILD)
 
-# The Debian armhf guest for the end-to-end tests and the demo.
+# The Debian guests for the end-to-end tests and the demo: the ASPEED
+# one (bookworm armhf), and trixie armhf and arm64 ones for the other
+# boards, each with its kernel's device trees.
 guest: | deps
 	@bash guest/build-guest.sh $(GUEST_DIR)
+	@bash guest/build-guest.sh $(GUEST_DIR)/armhf armhf
+	@bash guest/build-guest.sh $(GUEST_DIR)/arm64 arm64
 
 # The host-chip rig: Debian's amd64 kernels, the ugpio module built for
 # each, and a test VM initramfs with the bridge and libgpiod; and a

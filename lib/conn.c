@@ -393,6 +393,8 @@ static int error_code_errno(const char *code)
         int err;
     } codes[] = {
         { "busy", EBUSY },
+        /* The board connects it inside: in use for good. */
+        { "wired", EBUSY },
         /* The guest drives it: in use, as a kernel-held line is. */
         { "is-output", EBUSY },
         { "no-such-line", EINVAL },

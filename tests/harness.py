@@ -301,6 +301,48 @@ class Guest(SerialVm):
         super().__init__(args, fds, "qgpio-guest: batch", timeout)
 
 
+# The boards of guest/build-guest.sh's armhf and arm64 profiles: which
+# binary, machine and guest boot them, and what the guest's driver calls
+# the controller.  chips: how many GPIO chips the guest registers.
+BOARDS = {
+    "virt-arm": dict(target="arm", machine=["-M", "virt"], profile="armhf",
+                     dtb=None, console="ttyAMA0", chips=1,
+                     controller="/machine/gpio", guest_label="9030000.pl061",
+                     lines=8, wired={3: "gpio-key"}),
+    "virt": dict(target="aarch64", machine=["-M", "virt", "-cpu", "cortex-a57"],
+                 profile="arm64", dtb=None, console="ttyAMA0", chips=1,
+                 controller="/machine/gpio", guest_label="9030000.pl061",
+                 lines=8, wired={3: "gpio-key"}),
+}
+
+
+class BoardGuest(SerialVm):
+    """A board of BOARDS booting its Debian guest, whose shell takes
+    commands on the console.
+
+    guest_top is the directory of guest/build-guest.sh's aspeed profile,
+    which holds the other profiles' directories; gpiodevs maps a gpiodev
+    id to (controller QOM path, socket path).
+    """
+
+    def __init__(self, qemu_build, guest_top, board, gpiodevs, timeout=180):
+        b = BOARDS[board]
+        guest = os.path.join(guest_top, b["profile"])
+        self.listeners = {}
+        args = [os.path.join(qemu_build, f"qemu-system-{b['target']}"),
+                *b["machine"], "-m", "512", "-display", "none",
+                "-monitor", "none", "-serial", "stdio", "-no-reboot",
+                "-kernel", os.path.join(guest, "vmlinuz"),
+                "-initrd", os.path.join(guest, "initrd.gz"),
+                "-append", f"console={b['console']} quiet "
+                f"qgpio.chips={b['chips']} qgpio.batch"]
+        if b["dtb"]:
+            args += ["-dtb", os.path.join(guest, "dtbs", b["dtb"])]
+        args += socket_args(self.listeners, gpiodevs)
+        fds = [s.fileno() for s in self.listeners.values()]
+        super().__init__(args, fds, "qgpio-guest: batch", timeout)
+
+
 class Tap:
     """Minimal TAP output: each check is a test; failures do not stop."""
 

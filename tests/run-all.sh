@@ -53,8 +53,20 @@ run() {
     fi
 }
 
-for t in gpiodev-aspeed-test aspeed_gpio-test qom-test device-introspect-test; do
-    run "qtest-$t" 600 "$qemu_build/tests/qtest/$t" --tap
+# qtest-TARGET-TEST: QEMU's qtests and ours, on each target's binary.
+declare -A qtests=(
+    [arm]="gpiodev-aspeed-test aspeed_gpio-test pl061-test gpiodev-models-test
+           qom-test device-introspect-test"
+    [aarch64]="gpiodev-aspeed-test ast2700-gpio-test pl061-test
+               gpiodev-models-test bcm2835-dma-test bcm2835-i2c-test qom-test
+               device-introspect-test"
+    [riscv64]="qom-test device-introspect-test"
+)
+for target in arm aarch64 riscv64; do
+    for t in ${qtests[$target]}; do
+        QTEST_QEMU_BINARY=$qemu_build/qemu-system-$target \
+            run "qtest-$target-$t" 600 "$qemu_build/tests/qtest/$t" --tap
+    done
 done
 # Core, backends and monitor code depend one way only.
 run layering 60 bash "$top/tests/check_layering.sh" "$qemu_build" \
@@ -69,6 +81,7 @@ run tools 900 "$PYTHON" "$top/tests/test_tools.py"
 unset QEMU_GPIO_VALGRIND
 run python-client 300 "$PYTHON" "$top/tests/test_python.py"
 run guest 600 "$PYTHON" "$top/tests/test_guest.py"
+run boards 1200 "$PYTHON" "$top/tests/test_boards.py"
 run qmp 300 "$PYTHON" "$top/tests/test_qmp.py"
 # The host chip: the ugpio module and the bridge in VMs of Debian's kernels.
 run host-chip 900 "$PYTHON" "$top/tests/test_host_chip.py"

@@ -17,6 +17,7 @@ _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 # errno for each error code of the protocol, as the C library maps them.
 ERROR_ERRNO = {
     "busy": errno.EBUSY,
+    "wired": errno.EBUSY,
     "is-output": errno.EBUSY,
     "no-such-line": errno.EINVAL,
     "not-present": errno.ENXIO,

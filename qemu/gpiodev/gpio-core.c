@@ -29,6 +29,8 @@ struct GpiodevLine {
     /* The client driving this input, and the level it drives. */
     GpiodevClient *owner;
     bool driven;
+    /* What the board connects the line to, if it does (never driven). */
+    const char *wired_to;
     /*
      * The clients watching this line's edges: a guest toggling a line
      * then costs nothing for the clients that do not watch it.
@@ -53,6 +55,8 @@ const char *gpiodev_status_str(GpiodevStatus status)
         return "the guest drives this line as an output";
     case GPIODEV_BUSY:
         return "another client drives this line";
+    case GPIODEV_WIRED:
+        return "the board wires this line";
     }
     g_assert_not_reached();
 }
@@ -303,9 +307,25 @@ bool gpiodev_core_line_level(GpiodevCore *core, unsigned offset)
 
 const char *gpiodev_core_line_consumer(GpiodevCore *core, unsigned offset)
 {
+    GpiodevLine *line;
+
     assert(offset < core->nlines);
-    return core->lines[offset].owner ? core->lines[offset].owner->consumer
-                                     : NULL;
+    line = &core->lines[offset];
+    return line->owner ? line->owner->consumer : line->wired_to;
+}
+
+char *gpiodev_core_refusal(GpiodevCore *core, GpiodevStatus st,
+                           unsigned offset)
+{
+    const char *consumer = NULL;
+
+    if (st == GPIODEV_BUSY || st == GPIODEV_WIRED) {
+        consumer = gpiodev_core_line_consumer(core, offset);
+    }
+    return g_strdup_printf("%s%s%s", gpiodev_status_str(st),
+                           !consumer ? "" :
+                           st == GPIODEV_BUSY ? " named " : " to ",
+                           consumer ? consumer : "");
 }
 
 /* Clients */
@@ -414,6 +434,9 @@ static GpiodevStatus gpiodev_check_drive(GpiodevClient *client,
     if (!line->info.present) {
         return GPIODEV_NOT_PRESENT;
     }
+    if (line->wired_to) {
+        return GPIODEV_WIRED;
+    }
     if (line->info.direction == GPIO_LINE_DIRECTION_OUTPUT) {
         return GPIODEV_IS_OUTPUT;
     }
@@ -513,11 +536,24 @@ GpiodevCore *gpiodev_core_peek(Object *controller)
     return gpiodev_core_frontend(controller)->core;
 }
 
+void gpio_frontend_wire(Object *controller, unsigned offset,
+                        const char *user)
+{
+    GpioFrontend *fe = gpiodev_core_frontend(controller);
+
+    assert(!fe->core && fe->nwired < GPIO_FRONTEND_MAX_WIRED);
+    fe->wired[fe->nwired++] = (GpioWiredLine) {
+        .offset = offset,
+        .user = user,
+    };
+}
+
 /* Read every line from the model and start listening to it. */
 static GpiodevCore *gpiodev_core_bind(Object *controller)
 {
     GpiodevCore *core = g_new0(GpiodevCore, 1);
     GpioController *gc = GPIO_CONTROLLER(controller);
+    GpioFrontend *fe = gpiodev_core_frontend(controller);
 
     core->controller = controller;
     object_ref(controller);
@@ -531,12 +567,16 @@ static GpiodevCore *gpiodev_core_bind(Object *controller)
         core->lines[i].level = core->gcc->get_level(gc, i);
         core->lines[i].edge_watchers = g_ptr_array_new();
     }
+    for (unsigned i = 0; i < fe->nwired; i++) {
+        assert(fe->wired[i].offset < core->nlines);
+        core->lines[fe->wired[i].offset].wired_to = fe->wired[i].user;
+    }
     if (!gpiodev_host_clock.vm_change) {
         gpiodev_host_clock.vm_change =
             qemu_add_vm_change_state_handler(gpiodev_vm_state_changed,
                                              NULL);
     }
-    gpiodev_core_frontend(controller)->core = core;
+    fe->core = core;
     trace_gpiodev_core_bind(core->path, core->nlines);
     return core;
 }

@@ -481,18 +481,19 @@ static void gpio_reply_refused(GpioRequest *req, GpiodevStatus st,
         [GPIODEV_NOT_PRESENT] = "not-present",
         [GPIODEV_IS_OUTPUT] = "is-output",
         [GPIODEV_BUSY] = "busy",
+        [GPIODEV_WIRED] = "wired",
     };
-    const char *consumer = NULL;
-    const char *name = st == GPIODEV_NO_SUCH_LINE ? "" :
-                       gpiodev_core_line_info(req->core, offset)->name;
+    g_autofree char *why = NULL;
+    const char *name = "";
 
-    if (st == GPIODEV_BUSY) {
-        consumer = gpiodev_core_line_consumer(req->core, offset);
+    if (st == GPIODEV_NO_SUCH_LINE) {
+        why = g_strdup(gpiodev_status_str(st));
+    } else {
+        name = gpiodev_core_line_info(req->core, offset)->name;
+        why = gpiodev_core_refusal(req->core, st, offset);
     }
-    gpio_reply_err(req, codes[st], "line %u%s%s%s: %s%s%s", offset,
-                   *name ? " (" : "", name, *name ? ")" : "",
-                   gpiodev_status_str(st),
-                   consumer ? " named " : "", consumer ? consumer : "");
+    gpio_reply_err(req, codes[st], "line %u%s%s%s: %s", offset,
+                   *name ? " (" : "", name, *name ? ")" : "", why);
 }
 
 /* Commands */

@@ -271,7 +271,6 @@ void qmp_gpio_set(GpioSetArgs *args, Error **errp)
                                          &offset, errp);
     GpiodevClient *c;
     GpiodevStatus st;
-    const char *consumer;
 
     if (!core) {
         return;
@@ -279,12 +278,11 @@ void qmp_gpio_set(GpioSetArgs *args, Error **errp)
     c = gpiodev_qmp_client(core);
     st = gpiodev_client_drive(c, 1, &offset, &level, &bad);
     if (st != GPIODEV_OK) {
-        consumer = gpiodev_core_line_consumer(core, offset);
-        error_setg(errp, "line %u (%s) of GPIO controller '%s': %s%s%s",
+        g_autofree char *why = gpiodev_core_refusal(core, st, offset);
+
+        error_setg(errp, "line %u (%s) of GPIO controller '%s': %s",
                    offset, gpiodev_core_line_info(core, offset)->name,
-                   core->path, gpiodev_status_str(st),
-                   st == GPIODEV_BUSY ? " named " : "",
-                   st == GPIODEV_BUSY && consumer ? consumer : "");
+                   core->path, why);
     }
     gpiodev_qmp_client_done(c);
     gpiodev_core_unref(core);

@@ -43,16 +43,34 @@ typedef struct GpioLineInfo {
     GpioLineInterrupt interrupt;
 } GpioLineInfo;
 
+/* How many lines of one controller a board may wire inside itself. */
+#define GPIO_FRONTEND_MAX_WIRED 4
+
+/**
+ * struct GpioWiredLine - a line that the board connects to another device
+ * @offset: the line
+ * @user: what it is connected to, such as "gpio-key"
+ */
+typedef struct GpioWiredLine {
+    unsigned offset;
+    const char *user;
+} GpioWiredLine;
+
 /**
  * struct GpioFrontend - embedded in the model's state
  * @core: the gpiodev core of the controller, NULL while nothing outside
  *     the model uses its lines; owned by gpiodev, read-only for models
+ * @wired: the lines the board connects inside itself; set with
+ *     gpio_frontend_wire() only
+ * @nwired: how many
  *
  * Notifying a change through the gpio_frontend_*() helpers then costs
  * one test when nobody listens.
  */
 typedef struct GpioFrontend {
     GpiodevCore *core;
+    GpioWiredLine wired[GPIO_FRONTEND_MAX_WIRED];
+    unsigned nwired;
 } GpioFrontend;
 
 /**
@@ -109,6 +127,22 @@ void gpiodev_core_notify_level(GpiodevCore *core, unsigned offset,
                                bool level);
 void gpiodev_core_notify_config(GpiodevCore *core, unsigned offset);
 void gpiodev_core_notify_all(GpiodevCore *core);
+
+/**
+ * gpio_frontend_wire: the board connects line @offset to another device
+ * @controller: an object implementing the gpio-controller interface
+ * @offset: the line
+ * @user: what the line is connected to, such as "gpio-key"; a string
+ *     that lives as long as the controller, such as a literal
+ *
+ * For board code, once it has connected the line: a gpio-key that drives
+ * an input, a reset controller that an output drives.  gpiodev shows
+ * @user as the line's consumer and refuses to drive the line from
+ * outside, as the pin has no contact on the board to drive it through.
+ * Call it before the machine is done (gpiodevs bind to controllers then).
+ */
+void gpio_frontend_wire(Object *controller, unsigned offset,
+                        const char *user);
 
 /**
  * gpio_frontend_level: line @offset is now at @level

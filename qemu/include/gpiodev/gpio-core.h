@@ -122,6 +122,7 @@ typedef enum GpiodevStatus {
     GPIODEV_NOT_PRESENT,        /* no pin behind this offset */
     GPIODEV_IS_OUTPUT,          /* the guest drives this line */
     GPIODEV_BUSY,               /* another client drives this line */
+    GPIODEV_WIRED,              /* the board connects the line inside */
 } GpiodevStatus;
 
 /**
@@ -199,8 +200,24 @@ GpiodevStatus gpiodev_core_find_line(GpiodevCore *core, const char *word,
 const GpioLineInfo *gpiodev_core_line_info(GpiodevCore *core,
                                            unsigned offset);
 bool gpiodev_core_line_level(GpiodevCore *core, unsigned offset);
-/* The consumer name of the client driving the line, or NULL. */
+/*
+ * The consumer name of the client driving the line, else what the board
+ * wires the line to (see gpio_frontend_wire()), else NULL.
+ */
 const char *gpiodev_core_line_consumer(GpiodevCore *core, unsigned offset);
+
+/**
+ * gpiodev_core_refusal: why a request on a line was refused, in words
+ * @core: the core
+ * @st: the refusal, not %GPIODEV_OK
+ * @offset: the line, in range
+ *
+ * Returns the status in words followed, for %GPIODEV_BUSY and
+ * %GPIODEV_WIRED, by who holds the line ("another client drives this
+ * line named rig").  Free it with g_free().
+ */
+char *gpiodev_core_refusal(GpiodevCore *core, GpiodevStatus st,
+                           unsigned offset);
 
 /**
  * gpiodev_client_init: attach a client to a core

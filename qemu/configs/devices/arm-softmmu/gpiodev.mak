@@ -3,8 +3,18 @@
 # --with-devices-arm=gpiodev).  Add a board here when its GPIO model
 # implements the gpio-controller interface.
 
+# ASPEED BMCs: aspeed.gpio
 CONFIG_ASPEED_SOC=y
 # The SoCs need these, which a full build selects through other boards.
 CONFIG_A15MPCORE=y
 CONFIG_ARM_V7M=y
 CONFIG_ADM1272=y
+
+# raspi0, raspi1ap, raspi2b: bcm2835_gpio
+CONFIG_RASPI=y
+# virt: pl061
+CONFIG_ARM_VIRT=y
+# sabrelite, mcimx6ul-evk, mcimx7d-sabre: imx.gpio
+CONFIG_SABRELITE=y
+CONFIG_FSL_IMX6UL=y
+CONFIG_FSL_IMX7=y

@@ -1,0 +1,5 @@
+# The riscv64-softmmu build of qemu-gpiodev (configure
+# --with-devices-riscv64=gpiodev).
+
+# sifive_u: sifive_soc.gpio
+CONFIG_SIFIVE_U=y

@@ -1,0 +1,362 @@
+/*
+ * QTest for the gpio-controller interface of every GPIO model but
+ * ASPEED's (which gpiodev-aspeed-test covers with the backends): qtest
+ * plays the guest by writing the controller's registers, QMP plays the
+ * outside world.  Each model is a table entry; the cases run on every
+ * model whose board the QEMU binary under test has.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bitops.h"
+#include "libqtest.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
+
+typedef struct Model Model;
+
+/* How the guest drives one model's registers */
+struct Model {
+    const char *name;           /* test path component */
+    const char *machine;
+    const char *args;           /* more -machine options, or "" */
+    const char *path;           /* QOM path of the controller */
+    const char *label;
+    unsigned nlines;
+    uint64_t base;
+    /* A line the tests may use freely, and its name */
+    unsigned line;
+    const char *line_name;
+    /* A line the board wires inside itself, if any, and to what */
+    const char *wired_name;
+    const char *wired_to;
+    /* Register access; NULL where qtest cannot reach the registers */
+    void (*set_output)(QTestState *qts, const Model *m, unsigned line,
+                       bool level);
+    void (*set_input)(QTestState *qts, const Model *m, unsigned line);
+    bool (*read)(QTestState *qts, const Model *m, unsigned line);
+    /* Interrupt on rising edges; whether one is pending */
+    void (*irq_rising)(QTestState *qts, const Model *m, unsigned line);
+    bool (*irq_pending)(QTestState *qts, const Model *m, unsigned line);
+};
+
+/* PL061 */
+
+#define PL061_DATA(bits)        ((bits) << 2)
+#define PL061_DIR               0x400
+#define PL061_IS                0x404
+#define PL061_IBE               0x408
+#define PL061_IEV               0x40c
+#define PL061_IE                0x410
+#define PL061_RIS               0x414
+
+static void pl061_update(QTestState *qts, const Model *m, uint32_t reg,
+                         unsigned line, bool set)
+{
+    uint32_t v = qtest_readl(qts, m->base + reg);
+
+    v = set ? v | BIT(line) : v & ~BIT(line);
+    qtest_writel(qts, m->base + reg, v);
+}
+
+/* As Linux's gpio-pl061 does: the value, the direction, the value. */
+static void pl061_set_output(QTestState *qts, const Model *m, unsigned line,
+                             bool level)
+{
+    qtest_writel(qts, m->base + PL061_DATA(BIT(line)), level << line);
+    pl061_update(qts, m, PL061_DIR, line, true);
+    qtest_writel(qts, m->base + PL061_DATA(BIT(line)), level << line);
+}
+
+static void pl061_set_input(QTestState *qts, const Model *m, unsigned line)
+{
+    pl061_update(qts, m, PL061_DIR, line, false);
+}
+
+static bool pl061_read(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, m->base + PL061_DATA(BIT(line)));
+}
+
+static void pl061_irq_rising(QTestState *qts, const Model *m, unsigned line)
+{
+    pl061_update(qts, m, PL061_IS, line, false);
+    pl061_update(qts, m, PL061_IBE, line, false);
+    pl061_update(qts, m, PL061_IEV, line, true);
+    pl061_update(qts, m, PL061_IE, line, true);
+}
+
+static bool pl061_irq_pending(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, m->base + PL061_RIS) & BIT(line);
+}
+
+static const Model models[] = {
+    {
+        .name = "pl061", .machine = "virt", .args = "",
+        .path = "/machine/gpio", .label = "PL061 GPIO", .nlines = 8,
+        .base = 0x09030000, .line = 5, .line_name = "GPIO5",
+        .wired_name = "GPIO3", .wired_to = "gpio-key",
+        .set_output = pl061_set_output, .set_input = pl061_set_input,
+        .read = pl061_read, .irq_rising = pl061_irq_rising,
+        .irq_pending = pl061_irq_pending,
+    }, {
+        /*
+         * virt's secure PL061, where gpio-pwr listens to lines 0 and 1.
+         * It is in the secure address space, which qtest cannot reach:
+         * no register cases.
+         */
+        .name = "pl061-secure", .machine = "virt", .args = ",secure=on",
+        .path = "/machine/secure-gpio", .label = "PL061 GPIO", .nlines = 8,
+        .line = 5, .line_name = "GPIO5",
+        .wired_name = "GPIO1", .wired_to = "gpio-pwr",
+    },
+};
+
+/* QMP helpers */
+
+static QTestState *model_start(const Model *m)
+{
+    return qtest_initf("-machine %s%s", m->machine, m->args);
+}
+
+static QDict *qmp_set(QTestState *qts, const Model *m, const char *line,
+                      bool level)
+{
+    return qtest_qmp(qts, "{'execute': 'gpio-set', 'arguments': "
+                     "{'device': %s, 'line': %s, 'level': %i}}",
+                     m->path, line, level);
+}
+
+static void qmp_set_ok(QTestState *qts, const Model *m, const char *line,
+                       bool level)
+{
+    QDict *rsp = qmp_set(qts, m, line, level);
+
+    g_assert(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+}
+
+static bool qmp_get(QTestState *qts, const Model *m, const char *line)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'gpio-get', 'arguments': "
+                           "{'device': %s, 'line': %s}}", m->path, line);
+    bool level = qdict_get_bool(qdict_get_qdict(rsp, "return"), "level");
+
+    qobject_unref(rsp);
+    return level;
+}
+
+/* query-gpio-lines' entry for @offset; unref it */
+static QDict *qmp_line_state(QTestState *qts, const Model *m,
+                             unsigned offset)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-gpio-lines', "
+                           "'arguments': {'device': %s}}", m->path);
+    QList *lines = qdict_get_qlist(rsp, "return");
+    QDict *entry = NULL;
+    QListEntry *e;
+
+    g_assert_cmpint(qlist_size(lines), ==, m->nlines);
+    QLIST_FOREACH_ENTRY(lines, e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (qdict_get_int(d, "offset") == offset) {
+            entry = d;
+            qobject_ref(entry);
+        }
+    }
+    qobject_unref(rsp);
+    g_assert_nonnull(entry);
+    return entry;
+}
+
+static void assert_line_state(QTestState *qts, const Model *m,
+                              unsigned offset, const char *key,
+                              const char *want)
+{
+    QDict *entry = qmp_line_state(qts, m, offset);
+
+    g_assert_cmpstr(qdict_get_try_str(entry, key), ==, want);
+    qobject_unref(entry);
+}
+
+static unsigned line_offset(QTestState *qts, const Model *m,
+                            const char *name)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-gpio-lines', "
+                           "'arguments': {'device': %s}}", m->path);
+    QListEntry *e;
+    int offset = -1;
+
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(rsp, "return"), e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (!strcmp(qdict_get_str(d, "name"), name)) {
+            offset = qdict_get_int(d, "offset");
+        }
+    }
+    qobject_unref(rsp);
+    g_assert_cmpint(offset, >=, 0);
+    return offset;
+}
+
+/* The next GPIO_LINE_CHANGED is the edge @level on @m->line. */
+static void assert_edge(QTestState *qts, const Model *m, bool level)
+{
+    QDict *ev = qtest_qmp_eventwait_ref(qts, "GPIO_LINE_CHANGED");
+    QDict *data = qdict_get_qdict(ev, "data");
+
+    g_assert_cmpstr(qdict_get_str(data, "device"), ==, m->path);
+    g_assert_cmpint(qdict_get_int(data, "offset"), ==, m->line);
+    g_assert_cmpstr(qdict_get_str(data, "edge"), ==,
+                    level ? "rising" : "falling");
+    qobject_unref(ev);
+}
+
+/* Cases */
+
+/* The controller is listed, with its lines and their names. */
+static void test_chip(const void *opaque)
+{
+    const Model *m = opaque;
+    QTestState *qts = model_start(m);
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-gpio-controllers'}");
+    QListEntry *e;
+    bool found = false;
+
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(rsp, "return"), e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (!strcmp(qdict_get_str(d, "path"), m->path)) {
+            g_assert_cmpint(qdict_get_int(d, "lines"), ==, m->nlines);
+            g_assert_cmpstr(qdict_get_str(d, "label"), ==, m->label);
+            found = true;
+        }
+    }
+    qobject_unref(rsp);
+    g_assert_true(found);
+    g_assert_cmpint(line_offset(qts, m, m->line_name), ==, m->line);
+    qtest_quit(qts);
+}
+
+/*
+ * The guest drives a line: the first level written is an edge, the
+ * direction change a configuration change.
+ */
+static void test_output(const void *opaque)
+{
+    const Model *m = opaque;
+    QTestState *qts = model_start(m);
+
+    qobject_unref(qtest_qmp(qts, "{'execute': 'gpio-watch', 'arguments': "
+                            "{'device': %s, 'line': %s}}",
+                            m->path, m->line_name));
+    assert_line_state(qts, m, m->line, "direction", "input");
+    m->set_output(qts, m, m->line, true);
+    assert_edge(qts, m, true);
+    g_assert_true(qmp_get(qts, m, m->line_name));
+    assert_line_state(qts, m, m->line, "direction", "output");
+
+    /* GPIO_LINE_CHANGED comes at most every 100 ms per line. */
+    qtest_clock_step(qts, 100 * 1000 * 1000);
+    m->set_output(qts, m, m->line, false);
+    assert_edge(qts, m, false);
+    g_assert_false(qmp_get(qts, m, m->line_name));
+    qtest_quit(qts);
+}
+
+/* The outside drives an input: the guest reads it, and is interrupted. */
+static void test_input(const void *opaque)
+{
+    const Model *m = opaque;
+    QTestState *qts = model_start(m);
+
+    m->set_input(qts, m, m->line);
+    m->irq_rising(qts, m, m->line);
+    assert_line_state(qts, m, m->line, "interrupt", "rising");
+    g_assert_false(m->irq_pending(qts, m, m->line));
+
+    qmp_set_ok(qts, m, m->line_name, true);
+    g_assert_true(m->read(qts, m, m->line));
+    g_assert_true(m->irq_pending(qts, m, m->line));
+    assert_line_state(qts, m, m->line, "consumer", "qmp");
+
+    qmp_set_ok(qts, m, m->line_name, false);
+    g_assert_false(m->read(qts, m, m->line));
+    qtest_quit(qts);
+}
+
+/*
+ * A held input that the guest turns into an output and back reads the
+ * held level again; while it is an output, nobody can drive it.
+ */
+static void test_held_across_output(const void *opaque)
+{
+    const Model *m = opaque;
+    QTestState *qts = model_start(m);
+    QDict *rsp;
+
+    qmp_set_ok(qts, m, m->line_name, true);
+    m->set_output(qts, m, m->line, false);
+    g_assert_false(qmp_get(qts, m, m->line_name));
+    rsp = qmp_set(qts, m, m->line_name, true);
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(rsp, "error"),
+                                          "desc"),
+                            "the guest drives this line as an output"));
+    qobject_unref(rsp);
+
+    m->set_input(qts, m, m->line);
+    g_assert_true(m->read(qts, m, m->line));
+    g_assert_true(qmp_get(qts, m, m->line_name));
+    qtest_quit(qts);
+}
+
+/* A line the board wires inside itself cannot be driven from outside. */
+static void test_wired(const void *opaque)
+{
+    const Model *m = opaque;
+    QTestState *qts = model_start(m);
+    unsigned offset = line_offset(qts, m, m->wired_name);
+    g_autofree char *want = g_strdup_printf("the board wires this line "
+                                            "to %s", m->wired_to);
+    QDict *rsp = qmp_set(qts, m, m->wired_name, true);
+
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(rsp, "error"),
+                                          "desc"), want));
+    qobject_unref(rsp);
+    assert_line_state(qts, m, offset, "consumer", m->wired_to);
+    qtest_quit(qts);
+}
+
+static void add_case(const Model *m, const char *what,
+                     void (*fn)(const void *))
+{
+    g_autofree char *path = g_strdup_printf("/gpiodev/%s/%s", m->name, what);
+
+    qtest_add_data_func(path, m, fn);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    for (size_t i = 0; i < ARRAY_SIZE(models); i++) {
+        const Model *m = &models[i];
+
+        if (!qtest_has_machine(m->machine)) {
+            continue;
+        }
+        add_case(m, "chip", test_chip);
+        if (m->set_output) {
+            add_case(m, "output", test_output);
+            add_case(m, "input", test_input);
+            add_case(m, "held-across-output", test_held_across_output);
+        }
+        if (m->wired_name) {
+            add_case(m, "wired", test_wired);
+        }
+    }
+    return g_test_run();
+}
