@@ -303,16 +303,38 @@ class Guest(SerialVm):
 
 # The boards of guest/build-guest.sh's armhf and arm64 profiles: which
 # binary, machine and guest boot them, and what the guest's driver calls
-# the controller.  chips: how many GPIO chips the guest registers.
+# the controller.  serial: the board's UART that the console is on
+# (QEMU's -serial options fill them in order); chips: how many GPIO chips
+# the guest registers; wired: the lines the board uses itself.
+def _board(target, machine, profile, dtb, console, serial, chips,
+           controller, guest_label, lines, wired=None, cpu=None, mem="512"):
+    return dict(target=target, machine=["-M", machine] +
+                (["-cpu", cpu] if cpu else []) + ["-m", mem],
+                profile=profile, dtb=dtb, console=console, serial=serial,
+                chips=chips, controller=controller, guest_label=guest_label,
+                lines=lines, wired=wired or {})
+
+
 BOARDS = {
-    "virt-arm": dict(target="arm", machine=["-M", "virt"], profile="armhf",
-                     dtb=None, console="ttyAMA0", chips=1,
-                     controller="/machine/gpio", guest_label="9030000.pl061",
-                     lines=8, wired={3: "gpio-key"}),
-    "virt": dict(target="aarch64", machine=["-M", "virt", "-cpu", "cortex-a57"],
-                 profile="arm64", dtb=None, console="ttyAMA0", chips=1,
-                 controller="/machine/gpio", guest_label="9030000.pl061",
-                 lines=8, wired={3: "gpio-key"}),
+    "virt-arm": _board("arm", "virt", "armhf", None, "ttyAMA0", 0, 1,
+                       "/machine/gpio", "9030000.pl061", 8,
+                       wired={3: "gpio-key"}),
+    "virt": _board("aarch64", "virt", "arm64", None, "ttyAMA0", 0, 1,
+                   "/machine/gpio", "9030000.pl061", 8,
+                   wired={3: "gpio-key"}, cpu="cortex-a57"),
+    "sabrelite": _board("arm", "sabrelite", "armhf", "imx6q-sabrelite.dtb",
+                        "ttymxc1", 1, 7, "/machine/soc/gpio1",
+                        "209c000.gpio", 32),
+    "mcimx6ul-evk": _board("arm", "mcimx6ul-evk", "armhf",
+                           "imx6ul-14x14-evk.dtb", "ttymxc0", 0, 5,
+                           "/machine/soc/gpio0", "209c000.gpio", 32),
+    "mcimx7d-sabre": _board("arm", "mcimx7d-sabre", "armhf", "imx7d-sdb.dtb",
+                            "ttymxc0", 0, 7, "/machine/soc/gpio0",
+                            "30200000.gpio", 32),
+    "imx8mp-evk": _board("aarch64", "imx8mp-evk", "arm64",
+                         "freescale/imx8mp-evk.dtb", "ttymxc1", 1, 5,
+                         "/machine/soc/gpio1", "30200000.gpio", 32,
+                         mem="1G"),
 }
 
 
@@ -325,20 +347,22 @@ class BoardGuest(SerialVm):
     id to (controller QOM path, socket path).
     """
 
-    def __init__(self, qemu_build, guest_top, board, gpiodevs, timeout=180):
+    def __init__(self, qemu_build, guest_top, board, gpiodevs, timeout=180,
+                 qmp_path=None):
         b = BOARDS[board]
         guest = os.path.join(guest_top, b["profile"])
         self.listeners = {}
         args = [os.path.join(qemu_build, f"qemu-system-{b['target']}"),
-                *b["machine"], "-m", "512", "-display", "none",
-                "-monitor", "none", "-serial", "stdio", "-no-reboot",
+                *b["machine"], "-display", "none", "-monitor", "none",
+                *["-serial", "null"] * b["serial"], "-serial", "stdio",
+                "-no-reboot",
                 "-kernel", os.path.join(guest, "vmlinuz"),
                 "-initrd", os.path.join(guest, "initrd.gz"),
                 "-append", f"console={b['console']} quiet "
                 f"qgpio.chips={b['chips']} qgpio.batch"]
         if b["dtb"]:
             args += ["-dtb", os.path.join(guest, "dtbs", b["dtb"])]
-        args += socket_args(self.listeners, gpiodevs)
+        args += socket_args(self.listeners, gpiodevs, qmp_path)
         fds = [s.fileno() for s in self.listeners.values()]
         super().__init__(args, fds, "qgpio-guest: batch", timeout)
 

@@ -55,7 +55,8 @@ run() {
 
 # qtest-TARGET-TEST: QEMU's qtests and ours, on each target's binary.
 declare -A qtests=(
-    [arm]="gpiodev-aspeed-test aspeed_gpio-test pl061-test gpiodev-models-test
+    [arm]="gpiodev-aspeed-test aspeed_gpio-test pl061-test imx-gpio-test
+           gpiodev-models-test
            qom-test device-introspect-test"
     [aarch64]="gpiodev-aspeed-test ast2700-gpio-test pl061-test
                gpiodev-models-test bcm2835-dma-test bcm2835-i2c-test qom-test

@@ -18,6 +18,9 @@ from harness import BOARDS, BoardGuest, Tap
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "python"))
 
+sys.path.insert(0, os.path.join(os.environ["QEMU_GPIODEV_SRC"], "python"))
+
+from qemu.qmp.legacy import QEMUMonitorProtocol  # noqa: E402
 from qemu_gpio import (Chip, Direction, Edge, InfoEventType,  # noqa: E402
                        Interrupt, LineSettings, Value)
 
@@ -39,10 +42,15 @@ def kinds(events):
     return [e.event_type.value for e in events]
 
 
-def free_lines(board):
-    """Lines that nothing on the board uses, in order."""
+def free_lines(guest, board, gchip):
+    """Lines that nothing on the board or in the guest uses, in order."""
     b = BOARDS[board]
-    return [i for i in range(b["lines"]) if i not in b["wired"]]
+    used = set(b["wired"])
+    for line in guest.ok(f"gpioinfo -c {gchip}") or []:
+        words = line.split()
+        if words[0] == "line" and "consumer=" in line:
+            used.add(int(words[1].rstrip(":")))
+    return [i for i in range(b["lines"]) if i not in used]
 
 
 def guest_chip(guest, board):
@@ -55,6 +63,20 @@ def guest_chip(guest, board):
             return name
     tap.check(False, f"{board}: gpiodetect lists {b['guest_label']}", out)
     return None
+
+
+def test_controllers(board, qmp, gchip_count):
+    """query-gpio-controllers lists as many controllers of the model as
+    the guest has chips, the board's first among them."""
+    b = BOARDS[board]
+    ctrls = qmp.cmd("query-gpio-controllers")
+    ours = [c for c in ctrls if c["path"] == b["controller"]]
+    same = [c for c in ctrls if ours and c["type"] == ours[0]["type"]]
+    tap.check(len(ours) == 1 and ours[0]["lines"] == b["lines"] and
+              ours[0]["gpiodevs"] == ["gpio0"] and len(same) == gchip_count,
+              f"{board}: query-gpio-controllers lists {b['controller']} "
+              f"with its gpiodev, and {gchip_count} controllers of its type "
+              "as the guest has chips", ctrls)
 
 
 def test_chip(guest, board, chip, gchip):
@@ -158,21 +180,27 @@ def test_wired(board, chip):
 
 def test_board(qemu_build, guest_top, board, tmp):
     sock = os.path.join(tmp, f"{board}.sock")
+    qmp_path = os.path.join(tmp, f"{board}.qmp")
     guest = BoardGuest(qemu_build, guest_top, board,
-                       {"gpio0": (BOARDS[board]["controller"], sock)})
+                       {"gpio0": (BOARDS[board]["controller"], sock)},
+                       qmp_path=qmp_path)
+    qmp = QEMUMonitorProtocol(qmp_path)
     try:
+        qmp.connect()
         with Chip(sock) as chip:
             gchip = guest_chip(guest, board)
+            test_controllers(board, qmp, len(guest.ok("gpiodetect") or []))
             test_chip(guest, board, chip, gchip)
             if gchip is None:
                 return
-            out, cfg, drive, mon = free_lines(board)[:4]
+            out, cfg, drive, mon = free_lines(guest, board, gchip)[:4]
             test_guest_output(guest, board, chip, gchip, out)
             test_config(guest, board, chip, gchip, cfg)
             test_host_input(guest, board, chip, gchip, drive)
             test_guest_monitor(guest, board, chip, gchip, mon)
             test_wired(board, chip)
     finally:
+        qmp.close()
         guest.stop()
 
 

@@ -92,6 +92,78 @@ static bool pl061_irq_pending(QTestState *qts, const Model *m, unsigned line)
     return qtest_readl(qts, m->base + PL061_RIS) & BIT(line);
 }
 
+/* i.MX GPIO */
+
+#define IMX_DR                  0x00
+#define IMX_GDIR                0x04
+#define IMX_PSR                 0x08
+#define IMX_ICR1                0x0c
+#define IMX_IMR                 0x14
+#define IMX_ISR                 0x18
+#define IMX_EDGE_SEL            0x1c
+#define IMX_ICR_RISING          2
+
+static void imx_update(QTestState *qts, const Model *m, uint32_t reg,
+                       unsigned line, bool set)
+{
+    uint32_t v = qtest_readl(qts, m->base + reg);
+
+    v = set ? v | BIT(line) : v & ~BIT(line);
+    qtest_writel(qts, m->base + reg, v);
+}
+
+/* As Linux's gpio-mxc (gpio-mmio) does: the value, then the direction. */
+static void imx_set_output(QTestState *qts, const Model *m, unsigned line,
+                           bool level)
+{
+    imx_update(qts, m, IMX_DR, line, level);
+    imx_update(qts, m, IMX_GDIR, line, true);
+}
+
+static void imx_set_input(QTestState *qts, const Model *m, unsigned line)
+{
+    imx_update(qts, m, IMX_GDIR, line, false);
+}
+
+static bool imx_read(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, m->base + IMX_PSR) & BIT(line);
+}
+
+static void imx_irq_rising(QTestState *qts, const Model *m, unsigned line)
+{
+    uint32_t icr = m->base + IMX_ICR1 + line / 16 * 4;
+    unsigned shift = line % 16 * 2;
+    uint32_t v = qtest_readl(qts, icr);
+
+    /*
+     * As gpio-mxc does: the sense, then clear what the previous one
+     * latched (ICR resets to low level sensitive), then unmask.
+     */
+    v = (v & ~(3u << shift)) | IMX_ICR_RISING << shift;
+    qtest_writel(qts, icr, v);
+    imx_update(qts, m, IMX_EDGE_SEL, line, false);
+    qtest_writel(qts, m->base + IMX_ISR, BIT(line));
+    imx_update(qts, m, IMX_IMR, line, true);
+}
+
+static bool imx_irq_pending(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, m->base + IMX_ISR) & BIT(line);
+}
+
+/*
+ * Bank 1 of an i.MX SoC, at @addr and QOM path @path (the i.MX6UL and
+ * i.MX7 count their children from 0, the others from 1)
+ */
+#define IMX_GPIO1(board, addr, path_) \
+    .name = "imx-" board, .machine = board, .args = "", \
+    .path = path_, .label = "i.MX GPIO1", .nlines = 32, \
+    .base = (addr), .line = 5, .line_name = "GPIO1_IO05", \
+    .set_output = imx_set_output, .set_input = imx_set_input, \
+    .read = imx_read, .irq_rising = imx_irq_rising, \
+    .irq_pending = imx_irq_pending
+
 static const Model models[] = {
     {
         .name = "pl061", .machine = "virt", .args = "",
@@ -112,6 +184,10 @@ static const Model models[] = {
         .line = 5, .line_name = "GPIO5",
         .wired_name = "GPIO1", .wired_to = "gpio-pwr",
     },
+    { IMX_GPIO1("sabrelite", 0x0209c000, "/machine/soc/gpio1") },
+    { IMX_GPIO1("mcimx6ul-evk", 0x0209c000, "/machine/soc/gpio0") },
+    { IMX_GPIO1("mcimx7d-sabre", 0x30200000, "/machine/soc/gpio0") },
+    { IMX_GPIO1("imx8mp-evk", 0x30200000, "/machine/soc/gpio1") },
 };
 
 /* QMP helpers */

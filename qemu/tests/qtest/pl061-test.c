@@ -48,11 +48,11 @@ static void test_level_kept_while_output(void)
     qtest_end();
 }
 
-/* The QOM path of the board's (only) PL061. */
-static char *pl061_path(void)
+/* The QOM path of the PL061 child of @parent, or NULL */
+static char *pl061_child(const char *parent)
 {
     QDict *rsp = qmp("{ 'execute': 'qom-list', 'arguments': "
-                     "{ 'path': '/machine/unattached' } }");
+                     "{ 'path': %s } }", parent);
     QListEntry *e;
     char *path = NULL;
 
@@ -61,11 +61,22 @@ static char *pl061_path(void)
 
         if (!strcmp(qdict_get_str(prop, "type"), "child<pl061>")) {
             g_assert_null(path);
-            path = g_strdup_printf("/machine/unattached/%s",
+            path = g_strdup_printf("%s/%s", parent,
                                    qdict_get_str(prop, "name"));
         }
     }
     qobject_unref(rsp);
+    return path;
+}
+
+/* The QOM path of the board's non-secure PL061, wherever the board put it */
+static char *pl061_path(void)
+{
+    char *path = pl061_child("/machine");
+
+    if (!path) {
+        path = pl061_child("/machine/unattached");
+    }
     g_assert_nonnull(path);
     return path;
 }
