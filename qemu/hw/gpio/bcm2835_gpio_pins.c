@@ -10,7 +10,8 @@
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
 #include "hw/sysbus.h"
-#include "hw/gpio/bcm2835_gpio_pins.h"
+#include "hw/gpio/bcm2835_gpio.h"
+#include "hw/gpio/bcm2838_gpio.h"
 #include "trace.h"
 
 #define GPFSEL5   0x14
@@ -129,6 +130,8 @@ static void drive_outputs(BCM2835GpioPins *p, int bank, uint32_t old)
 /* After anything that may change the levels of @bank, from @old */
 static void levels_changed(BCM2835GpioPins *p, int bank, uint32_t old)
 {
+    gpio_frontend_levels(&p->gpiofe, bank * 32, bank_mask(p, bank),
+                         bank_levels(p, bank));
     detect_events(p, bank, old);
     update_irqs(p);
     drive_outputs(p, bank, old);
@@ -146,12 +149,13 @@ static void set_input(void *opaque, int n, int level)
 }
 
 void bcm2835_gpio_pins_init(BCM2835GpioPins *p, DeviceState *dev,
-                            unsigned npins)
+                            unsigned npins, const char *label)
 {
     int i;
 
     assert(npins <= BCM2835_GPIO_PINS_MAX);
     p->npins = npins;
+    p->label = label;
     qdev_init_gpio_out(dev, p->out, npins);
     qdev_init_gpio_in_named_with_opaque(dev, set_input, p, NULL, npins);
     for (i = 0; i < BCM2835_GPIO_NUM_IRQS; i++) {
@@ -182,13 +186,18 @@ static void fsel_set(BCM2835GpioPins *p, int reg, uint32_t value)
     };
     int i;
 
+    uint64_t changed = 0;
+
     for (i = 0; i < FSEL_PER_REG; i++) {
         unsigned n = reg * FSEL_PER_REG + i;
+        uint8_t fsel = extract32(value, FSEL_BITS * i, FSEL_BITS);
 
-        if (n < p->npins) {
-            p->fsel[n] = extract32(value, FSEL_BITS * i, FSEL_BITS);
+        if (n < p->npins && p->fsel[n] != fsel) {
+            p->fsel[n] = fsel;
+            changed |= BIT_ULL(i);
         }
     }
+    gpio_frontend_configs(&p->gpiofe, reg * FSEL_PER_REG, changed);
     for (i = 0; i < BCM2835_GPIO_BANKS; i++) {
         levels_changed(p, i, old[i]);
     }
@@ -241,6 +250,7 @@ bool bcm2835_gpio_pins_read(BCM2835GpioPins *p, hwaddr offset,
 bool bcm2835_gpio_pins_write(BCM2835GpioPins *p, hwaddr offset,
                              uint64_t value)
 {
+    uint32_t *reg, old;
     int bank;
 
     if (offset <= GPFSEL5) {
@@ -259,7 +269,10 @@ bool bcm2835_gpio_pins_write(BCM2835GpioPins *p, hwaddr offset,
         update_irqs(p);
     } else if (is_enable_reg(offset)) {
         bank = (offset - GPREN0) % 12 / 4;
-        *enable_reg(p, offset) = value & bank_mask(p, bank);
+        reg = enable_reg(p, offset);
+        old = *reg;
+        *reg = value & bank_mask(p, bank);
+        gpio_frontend_configs(&p->gpiofe, bank * 32, old ^ *reg);
         detect_events(p, bank, bank_levels(p, bank));
         update_irqs(p);
     } else {
@@ -312,3 +325,104 @@ const VMStateDescription vmstate_bcm2835_gpio_pins = {
         VMSTATE_END_OF_LIST()
     }
 };
+
+/* gpio-controller interface */
+
+static BCM2835GpioPins *pins_of(GpioController *gc)
+{
+    Object *bcm2838 = object_dynamic_cast(OBJECT(gc), TYPE_BCM2838_GPIO);
+
+    return bcm2838 ? &BCM2838_GPIO(bcm2838)->pins : &BCM2835_GPIO(gc)->pins;
+}
+
+static GpioFrontend *pins_get_frontend(GpioController *gc)
+{
+    return &pins_of(gc)->gpiofe;
+}
+
+static unsigned pins_get_nlines(GpioController *gc)
+{
+    return pins_of(gc)->npins;
+}
+
+static const char *pins_get_label(GpioController *gc)
+{
+    return pins_of(gc)->label;
+}
+
+static bool pin_enabled(const uint32_t *enable, unsigned n)
+{
+    return extract32(enable[n / 32], n % 32, 1);
+}
+
+/* Linux sets one of these, the asynchronous edges never. */
+static GpioLineInterrupt pin_interrupt(BCM2835GpioPins *p, unsigned n)
+{
+    bool rising = pin_enabled(p->ren, n) || pin_enabled(p->aren, n);
+    bool falling = pin_enabled(p->fen, n) || pin_enabled(p->afen, n);
+
+    if (pin_enabled(p->hen, n)) {
+        return GPIO_LINE_INTERRUPT_LEVEL_HIGH;
+    }
+    if (pin_enabled(p->len, n)) {
+        return GPIO_LINE_INTERRUPT_LEVEL_LOW;
+    }
+    if (rising && falling) {
+        return GPIO_LINE_INTERRUPT_BOTH;
+    }
+    if (rising) {
+        return GPIO_LINE_INTERRUPT_RISING;
+    }
+    return falling ? GPIO_LINE_INTERRUPT_FALLING : GPIO_LINE_INTERRUPT_NONE;
+}
+
+static GpioLineBias pin_bias(BCM2835GpioPins *p, unsigned n)
+{
+    static const GpioLineBias pull[] = {
+        GPIO_LINE_BIAS_DISABLED, GPIO_LINE_BIAS_PULL_UP,
+        GPIO_LINE_BIAS_PULL_DOWN, GPIO_LINE_BIAS_UNKNOWN,
+    };
+
+    if (!p->pulls) {
+        return GPIO_LINE_BIAS_UNKNOWN;
+    }
+    return pull[extract32(p->pulls[n / 16], n % 16 * 2, 2)];
+}
+
+/*
+ * A pin in an alternate function is an input as far as gpiodev knows:
+ * the model does not know which peripheral functions drive their pins.
+ */
+static void pins_get_line_info(GpioController *gc, unsigned offset,
+                               GpioLineInfo *info)
+{
+    BCM2835GpioPins *p = pins_of(gc);
+
+    info->present = true;
+    snprintf(info->name, sizeof(info->name), "GPIO%u", offset);
+    info->direction = p->fsel[offset] == BCM2835_FSEL_OUTPUT ?
+                      GPIO_LINE_DIRECTION_OUTPUT : GPIO_LINE_DIRECTION_INPUT;
+    info->drive = GPIO_LINE_DRIVE_PUSH_PULL;
+    info->bias = pin_bias(p, offset);
+    info->interrupt = pin_interrupt(p, offset);
+}
+
+static bool pins_get_level(GpioController *gc, unsigned offset)
+{
+    return bcm2835_gpio_pins_level(pins_of(gc), offset);
+}
+
+static void pins_set_input(GpioController *gc, unsigned offset, bool level)
+{
+    set_input(pins_of(gc), offset, level);
+}
+
+void bcm2835_gpio_pins_class_init(GpioControllerClass *gcc)
+{
+    gcc->get_frontend = pins_get_frontend;
+    gcc->get_nlines = pins_get_nlines;
+    gcc->get_label = pins_get_label;
+    gcc->get_line_info = pins_get_line_info;
+    gcc->get_level = pins_get_level;
+    gcc->set_input = pins_set_input;
+}

@@ -164,6 +164,65 @@ static bool imx_irq_pending(QTestState *qts, const Model *m, unsigned line)
     .read = imx_read, .irq_rising = imx_irq_rising, \
     .irq_pending = imx_irq_pending
 
+/* BCM2835 and BCM2711 */
+
+#define BCM_GPFSEL0             0x00
+#define BCM_GPSET0              0x1c
+#define BCM_GPCLR0              0x28
+#define BCM_GPLEV0              0x34
+#define BCM_GPEDS0              0x40
+#define BCM_GPREN0              0x4c
+#define BCM_BANK(reg, line)     ((reg) + (line) / 32 * 4)
+
+static void bcm_set_fsel(QTestState *qts, const Model *m, unsigned line,
+                         uint32_t fsel)
+{
+    uint32_t reg = m->base + BCM_GPFSEL0 + line / 10 * 4;
+    unsigned shift = line % 10 * 3;
+    uint32_t v = qtest_readl(qts, reg);
+
+    qtest_writel(qts, reg, (v & ~(7u << shift)) | fsel << shift);
+}
+
+/* As Linux's pinctrl-bcm2835 does: the level, then the function. */
+static void bcm_set_output(QTestState *qts, const Model *m, unsigned line,
+                           bool level)
+{
+    qtest_writel(qts, m->base + BCM_BANK(level ? BCM_GPSET0 : BCM_GPCLR0,
+                                         line), BIT(line % 32));
+    bcm_set_fsel(qts, m, line, 1);
+}
+
+static void bcm_set_input(QTestState *qts, const Model *m, unsigned line)
+{
+    bcm_set_fsel(qts, m, line, 0);
+}
+
+static bool bcm_read(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, m->base + BCM_BANK(BCM_GPLEV0, line)) &
+           BIT(line % 32);
+}
+
+static void bcm_irq_rising(QTestState *qts, const Model *m, unsigned line)
+{
+    qtest_writel(qts, m->base + BCM_BANK(BCM_GPREN0, line), BIT(line % 32));
+}
+
+static bool bcm_irq_pending(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, m->base + BCM_BANK(BCM_GPEDS0, line)) &
+           BIT(line % 32);
+}
+
+#define BCM_GPIO(board, label_, lines, addr) \
+    .name = "bcm-" board, .machine = board, .args = "", \
+    .path = "/machine/soc/peripherals/gpio", .label = label_, \
+    .nlines = lines, .base = (addr), .line = 17, .line_name = "GPIO17", \
+    .set_output = bcm_set_output, .set_input = bcm_set_input, \
+    .read = bcm_read, .irq_rising = bcm_irq_rising, \
+    .irq_pending = bcm_irq_pending
+
 static const Model models[] = {
     {
         .name = "pl061", .machine = "virt", .args = "",
@@ -188,6 +247,9 @@ static const Model models[] = {
     { IMX_GPIO1("mcimx6ul-evk", 0x0209c000, "/machine/soc/gpio0") },
     { IMX_GPIO1("mcimx7d-sabre", 0x30200000, "/machine/soc/gpio0") },
     { IMX_GPIO1("imx8mp-evk", 0x30200000, "/machine/soc/gpio1") },
+    { BCM_GPIO("raspi2b", "BCM2835 GPIO", 54, 0x3f200000) },
+    { BCM_GPIO("raspi3b", "BCM2835 GPIO", 54, 0x3f200000) },
+    { BCM_GPIO("raspi4b", "BCM2711 GPIO", 58, 0xfe200000) },
 };
 
 /* QMP helpers */

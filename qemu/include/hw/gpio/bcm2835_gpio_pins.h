@@ -12,6 +12,7 @@
 #include "exec/hwaddr.h"
 #include "hw/irq.h"
 #include "migration/vmstate.h"
+#include "gpiodev/gpio-controller.h"
 
 #define BCM2835_GPIO_PINS_MAX 58
 #define BCM2835_GPIO_BANKS 2
@@ -33,6 +34,10 @@
 /**
  * struct BCM2835GpioPins - the state of the pins
  * @npins: how many pins the SoC has
+ * @label: the chip's label for gpiodev
+ * @pulls: the BCM2711's GPIO_PUP_PDN_CNTRL_REGn, two bits per pin, or
+ *     NULL where pulls cannot be read back (the BCM2835's GPPUD)
+ * @gpiofe: the gpio-controller frontend
  * @fsel: function of each pin, as GPFSELn set it
  * @latch: output latches, as GPSETn and GPCLRn set them, whatever the
  *     pin's function: a pin made an output drives its latch
@@ -50,6 +55,9 @@
  */
 typedef struct BCM2835GpioPins {
     unsigned npins;
+    const char *label;
+    const uint32_t *pulls;
+    GpioFrontend gpiofe;
     uint8_t fsel[BCM2835_GPIO_PINS_MAX];
     uint32_t latch[BCM2835_GPIO_BANKS];
     uint32_t in[BCM2835_GPIO_BANKS];
@@ -69,13 +77,14 @@ typedef struct BCM2835GpioPins {
  * @p: the pins
  * @dev: the GPIO block, a sysbus device
  * @npins: how many pins it has
+ * @label: the chip's label, such as "BCM2835 GPIO"
  *
  * Adds @npins unnamed GPIO outputs (the output pins' levels), as many
  * unnamed GPIO inputs (levels that other devices drive into the pins)
  * and the block's BCM2835_GPIO_NUM_IRQS sysbus interrupts.
  */
 void bcm2835_gpio_pins_init(BCM2835GpioPins *p, DeviceState *dev,
-                            unsigned npins);
+                            unsigned npins, const char *label);
 
 /**
  * bcm2835_gpio_pins_read: read register @offset if the pins own it
@@ -114,6 +123,16 @@ void bcm2835_gpio_pins_reset(BCM2835GpioPins *p);
  * into it otherwise: what GPLEVn reads.
  */
 bool bcm2835_gpio_pins_level(BCM2835GpioPins *p, unsigned n);
+
+/**
+ * bcm2835_gpio_pins_class_init: implement the gpio-controller interface
+ * @gcc: the interface of bcm2835_gpio or bcm2838_gpio, whose pins are
+ *     in their field "pins"
+ *
+ * Lines are the pins, named GPIO0 to GPIO57 as the datasheet and the
+ * Raspberry Pi's documentation number them ("BCM numbering").
+ */
+void bcm2835_gpio_pins_class_init(GpioControllerClass *gcc);
 
 /*
  * Migration: GPFSELn and the latches are in the models' own sections,
