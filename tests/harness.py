@@ -43,7 +43,7 @@ class LineReader:
                 raise EOFError(f"{self.name}: connection closed")
             self.buf += chunk
         line, self.buf = self.buf.split(b"\n", 1)
-        return line.decode()
+        return line.decode(errors="replace")
 
 
 class GpioClient:
@@ -305,14 +305,20 @@ class Guest(SerialVm):
 # binary, machine and guest boot them, and what the guest's driver calls
 # the controller.  serial: the board's UART that the console is on
 # (QEMU's -serial options fill them in order); chips: how many GPIO chips
-# the guest registers; wired: the lines the board uses itself.
+# the guest registers; controllers: how many of them are controllers of
+# the model (not the firmware's GPIO expander of the Raspberry Pi 3 and
+# 4, say); wired: the lines the board uses itself.
+# mem=None: the board's fixed RAM size; append: more kernel arguments.
 def _board(target, machine, profile, dtb, console, serial, chips,
-           controller, guest_label, lines, wired=None, cpu=None, mem="512"):
+           controller, guest_label, lines, wired=None, cpu=None, mem="512",
+           append="", controllers=None):
     return dict(target=target, machine=["-M", machine] +
-                (["-cpu", cpu] if cpu else []) + ["-m", mem],
+                (["-cpu", cpu] if cpu else []) +
+                (["-m", mem] if mem else []),
                 profile=profile, dtb=dtb, console=console, serial=serial,
-                chips=chips, controller=controller, guest_label=guest_label,
-                lines=lines, wired=wired or {})
+                chips=chips, controllers=controllers or chips,
+                controller=controller, guest_label=guest_label,
+                lines=lines, wired=wired or {}, append=append)
 
 
 BOARDS = {
@@ -335,6 +341,21 @@ BOARDS = {
                          "freescale/imx8mp-evk.dtb", "ttymxc1", 1, 5,
                          "/machine/soc/gpio1", "30200000.gpio", 32,
                          mem="1G"),
+    "raspi2b": _board("arm", "raspi2b", "armhf", "bcm2836-rpi-2-b.dtb",
+                      "ttyAMA0", 0, 1, "/machine/soc/peripherals/gpio",
+                      "pinctrl-bcm2835", 54, mem=None),
+    # The PL011 is Bluetooth's on the 3 and 4: the console is the mini
+    # UART.
+    "raspi3b": _board("aarch64", "raspi3b", "arm64",
+                      "broadcom/bcm2837-rpi-3-b.dtb", "ttyS1", 1, 2,
+                      "/machine/soc/peripherals/gpio", "pinctrl-bcm2835", 54,
+                      mem=None, controllers=1),
+    # Linux panics on blocks that the model does not have without these.
+    "raspi4b": _board("aarch64", "raspi4b", "arm64",
+                      "broadcom/bcm2711-rpi-4-b.dtb", "ttyS1", 1, 2,
+                      "/machine/soc/peripherals/gpio", "pinctrl-bcm2711", 58,
+                      mem=None, controllers=1, append="clk_ignore_unused initcall_blacklist="
+                      "brcmstb_l2_driver_init,brcmstb_i2c_driver_init"),
 }
 
 
@@ -359,7 +380,7 @@ class BoardGuest(SerialVm):
                 "-kernel", os.path.join(guest, "vmlinuz"),
                 "-initrd", os.path.join(guest, "initrd.gz"),
                 "-append", f"console={b['console']} quiet "
-                f"qgpio.chips={b['chips']} qgpio.batch"]
+                f"qgpio.chips={b['chips']} qgpio.batch {b['append']}"]
         if b["dtb"]:
             args += ["-dtb", os.path.join(guest, "dtbs", b["dtb"])]
         args += socket_args(self.listeners, gpiodevs, qmp_path)

@@ -65,18 +65,19 @@ def guest_chip(guest, board):
     return None
 
 
-def test_controllers(board, qmp, gchip_count):
+def test_controllers(board, qmp, guest_chips):
     """query-gpio-controllers lists as many controllers of the model as
-    the guest has chips, the board's first among them."""
+    the guest has chips of it, the board's first among them."""
     b = BOARDS[board]
     ctrls = qmp.cmd("query-gpio-controllers")
     ours = [c for c in ctrls if c["path"] == b["controller"]]
     same = [c for c in ctrls if ours and c["type"] == ours[0]["type"]]
     tap.check(len(ours) == 1 and ours[0]["lines"] == b["lines"] and
-              ours[0]["gpiodevs"] == ["gpio0"] and len(same) == gchip_count,
+              ours[0]["gpiodevs"] == ["gpio0"] and
+              len(same) == b["controllers"] and guest_chips == b["chips"],
               f"{board}: query-gpio-controllers lists {b['controller']} "
-              f"with its gpiodev, and {gchip_count} controllers of its type "
-              "as the guest has chips", ctrls)
+              f"with its gpiodev, and {b['controllers']} controllers of its "
+              f"type; the guest {b['chips']} chips", (ctrls, guest_chips))
 
 
 def test_chip(guest, board, chip, gchip):
