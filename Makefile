@@ -45,7 +45,7 @@ QEMU_CONFIGURE := \
 
 # Test programs built inside QEMU's tree (see qemu/tests/qtest/meson.build).
 QTESTS := aspeed_gpio-test gpiodev-aspeed-test pl061-test gpiodev-models-test \
-	imx-gpio-test bcm2835-gpio-test \
+	imx-gpio-test bcm2835-gpio-test sifive-gpio-test \
 	ast2700-gpio-test qom-test device-introspect-test bcm2835-dma-test \
 	bcm2835-i2c-test
 QTEST_TARGETS := $(addprefix tests/qtest/,$(QTESTS))

@@ -56,12 +56,13 @@ run() {
 # qtest-TARGET-TEST: QEMU's qtests and ours, on each target's binary.
 declare -A qtests=(
     [arm]="gpiodev-aspeed-test aspeed_gpio-test pl061-test imx-gpio-test
-           gpiodev-models-test
-           qom-test device-introspect-test"
+           bcm2835-gpio-test gpiodev-models-test qom-test
+           device-introspect-test"
     [aarch64]="gpiodev-aspeed-test ast2700-gpio-test pl061-test
-               gpiodev-models-test bcm2835-dma-test bcm2835-i2c-test qom-test
+               bcm2835-gpio-test gpiodev-models-test bcm2835-dma-test
+               bcm2835-i2c-test qom-test device-introspect-test"
+    [riscv64]="sifive-gpio-test gpiodev-models-test qom-test
                device-introspect-test"
-    [riscv64]="qom-test device-introspect-test"
 )
 for target in arm aarch64 riscv64; do
     for t in ${qtests[$target]}; do

@@ -223,6 +223,57 @@ static bool bcm_irq_pending(QTestState *qts, const Model *m, unsigned line)
     .read = bcm_read, .irq_rising = bcm_irq_rising, \
     .irq_pending = bcm_irq_pending
 
+/* SiFive */
+
+#define SIFIVE_VALUE            0x00
+#define SIFIVE_INPUT_EN         0x04
+#define SIFIVE_OUTPUT_EN        0x08
+#define SIFIVE_PORT             0x0c
+#define SIFIVE_RISE_IE          0x18
+#define SIFIVE_RISE_IP          0x1c
+
+static void sifive_update(QTestState *qts, const Model *m, uint32_t reg,
+                          unsigned line, bool set)
+{
+    uint32_t v = qtest_readl(qts, m->base + reg);
+
+    v = set ? v | BIT(line) : v & ~BIT(line);
+    qtest_writel(qts, m->base + reg, v);
+}
+
+/* As Linux's gpio-sifive (gpio-mmio) does: the value, then the direction. */
+static void sifive_set_output(QTestState *qts, const Model *m, unsigned line,
+                              bool level)
+{
+    sifive_update(qts, m, SIFIVE_PORT, line, level);
+    sifive_update(qts, m, SIFIVE_INPUT_EN, line, false);
+    sifive_update(qts, m, SIFIVE_OUTPUT_EN, line, true);
+}
+
+static void sifive_set_input(QTestState *qts, const Model *m, unsigned line)
+{
+    sifive_update(qts, m, SIFIVE_OUTPUT_EN, line, false);
+    sifive_update(qts, m, SIFIVE_INPUT_EN, line, true);
+}
+
+static bool sifive_read(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, m->base + SIFIVE_VALUE) & BIT(line);
+}
+
+static void sifive_irq_rising(QTestState *qts, const Model *m,
+                              unsigned line)
+{
+    qtest_writel(qts, m->base + SIFIVE_RISE_IP, BIT(line));
+    sifive_update(qts, m, SIFIVE_RISE_IE, line, true);
+}
+
+static bool sifive_irq_pending(QTestState *qts, const Model *m,
+                               unsigned line)
+{
+    return qtest_readl(qts, m->base + SIFIVE_RISE_IP) & BIT(line);
+}
+
 static const Model models[] = {
     {
         .name = "pl061", .machine = "virt", .args = "",
@@ -250,6 +301,15 @@ static const Model models[] = {
     { BCM_GPIO("raspi2b", "BCM2835 GPIO", 54, 0x3f200000) },
     { BCM_GPIO("raspi3b", "BCM2835 GPIO", 54, 0x3f200000) },
     { BCM_GPIO("raspi4b", "BCM2711 GPIO", 58, 0xfe200000) },
+    {
+        .name = "sifive-u", .machine = "sifive_u", .args = "",
+        .path = "/machine/soc/gpio", .label = "SiFive GPIO", .nlines = 16,
+        .base = 0x10060000, .line = 5, .line_name = "GPIO5",
+        .wired_name = "GPIO10", .wired_to = "gpio-restart",
+        .set_output = sifive_set_output, .set_input = sifive_set_input,
+        .read = sifive_read, .irq_rising = sifive_irq_rising,
+        .irq_pending = sifive_irq_pending,
+    },
 };
 
 /* QMP helpers */
