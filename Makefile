@@ -105,6 +105,7 @@ guest: | deps
 	@bash guest/build-guest.sh $(GUEST_DIR)
 	@bash guest/build-guest.sh $(GUEST_DIR)/armhf armhf
 	@bash guest/build-guest.sh $(GUEST_DIR)/arm64 arm64
+	@bash guest/build-guest.sh $(GUEST_DIR)/riscv64 riscv64
 
 # The host-chip rig: Debian's amd64 kernels, the ugpio module built for
 # each, and a test VM initramfs with the bridge and libgpiod; and a

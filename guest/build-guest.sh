@@ -11,6 +11,8 @@
 #   armhf   trixie's armhf armmp kernel, every device tree it has,
 #           libgpiod 2's tools: for the 32-bit Arm boards
 #   arm64   trixie's arm64 kernel and device trees, libgpiod 2's tools
+#   riscv64 trixie's riscv64 kernel and device trees, libgpiod 2's
+#           tools, and OpenSBI's fw_dynamic.bin for -bios
 #
 # writes OUT-DIR/vmlinuz, OUT-DIR/initrd.gz and the device trees (the
 # aspeed profile: OUT-DIR/ast2600-evb.dtb; the others: OUT-DIR/dtbs/,
@@ -51,13 +53,18 @@ arm64)
     LOADER=ld-linux-aarch64.so.1 FLAVOUR=arm64 LIBGPIOD=libgpiod3
     MODULES=
     ;;
+riscv64)
+    SUITE=trixie ARCH=riscv64 TRIPLET=riscv64-linux-gnu
+    LOADER=ld-linux-riscv64-lp64d.so.1 FLAVOUR=riscv64 LIBGPIOD=libgpiod3
+    MODULES= FIRMWARE=opensbi
+    ;;
 *)
     echo "build-guest: unknown profile '$profile'" \
-         "(aspeed, armhf or arm64)" >&2
+         "(aspeed, armhf, arm64 or riscv64)" >&2
     exit 2
     ;;
 esac
-PKGS="busybox-static gpiod $LIBGPIOD libc6"
+PKGS="busybox-static gpiod $LIBGPIOD libc6 ${FIRMWARE:-}"
 apt=$out/apt
 rm -rf "$apt" "$out/pkgs" "$out/root"
 mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$out/pkgs" \
@@ -125,7 +132,14 @@ cp "$here/init" "$root/init"
 chmod 755 "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9n) > "$out/initrd.gz.tmp"
 
-cp "$tree/boot/vmlinuz-$version" "$out/vmlinuz"
+# riscv64's kernel is an uncompressed Image, named vmlinux.
+for k in vmlinuz vmlinux; do
+    [ ! -e "$tree/boot/$k-$version" ] || cp "$tree/boot/$k-$version" "$out/vmlinuz"
+done
+if [ -n "${FIRMWARE:-}" ]; then
+    cp "$(find "$tree/usr/lib" -path '*opensbi/generic/fw_dynamic.bin' |
+          head -n 1)" "$out/fw_dynamic.bin"
+fi
 if [ "$profile" = aspeed ]; then
     cp "$tree/usr/lib/linux-image-$version/aspeed-ast2600-evb.dtb" \
        "$out/ast2600-evb.dtb"

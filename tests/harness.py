@@ -308,17 +308,18 @@ class Guest(SerialVm):
 # the guest registers; controllers: how many of them are controllers of
 # the model (not the firmware's GPIO expander of the Raspberry Pi 3 and
 # 4, say); wired: the lines the board uses itself.
-# mem=None: the board's fixed RAM size; append: more kernel arguments.
+# mem=None: the board's fixed RAM size; append: more kernel arguments;
+# bios: the firmware of the guest's profile that boots the kernel.
 def _board(target, machine, profile, dtb, console, serial, chips,
            controller, guest_label, lines, wired=None, cpu=None, mem="512",
-           append="", controllers=None):
+           append="", controllers=None, bios=None):
     return dict(target=target, machine=["-M", machine] +
                 (["-cpu", cpu] if cpu else []) +
                 (["-m", mem] if mem else []),
                 profile=profile, dtb=dtb, console=console, serial=serial,
                 chips=chips, controllers=controllers or chips,
                 controller=controller, guest_label=guest_label,
-                lines=lines, wired=wired or {}, append=append)
+                lines=lines, wired=wired or {}, append=append, bios=bios)
 
 
 BOARDS = {
@@ -354,8 +355,13 @@ BOARDS = {
     "raspi4b": _board("aarch64", "raspi4b", "arm64",
                       "broadcom/bcm2711-rpi-4-b.dtb", "ttyS1", 1, 2,
                       "/machine/soc/peripherals/gpio", "pinctrl-bcm2711", 58,
-                      mem=None, controllers=1, append="clk_ignore_unused initcall_blacklist="
+                      mem=None, controllers=1,
+                      append="clk_ignore_unused initcall_blacklist="
                       "brcmstb_l2_driver_init,brcmstb_i2c_driver_init"),
+    "sifive_u": _board("riscv64", "sifive_u", "riscv64", None, "ttySIF0", 0,
+                       1, "/machine/soc/gpio", "10060000.gpio", 16,
+                       wired={10: "gpio-restart"}, mem="1G",
+                       bios="fw_dynamic.bin"),
 }
 
 
@@ -383,6 +389,8 @@ class BoardGuest(SerialVm):
                 f"qgpio.chips={b['chips']} qgpio.batch {b['append']}"]
         if b["dtb"]:
             args += ["-dtb", os.path.join(guest, "dtbs", b["dtb"])]
+        if b["bios"]:
+            args += ["-bios", os.path.join(guest, b["bios"])]
         args += socket_args(self.listeners, gpiodevs, qmp_path)
         fds = [s.fileno() for s in self.listeners.values()]
         super().__init__(args, fds, "qgpio-guest: batch", timeout)
