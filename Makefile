@@ -5,6 +5,8 @@
 #   make check      build and run every test; ends with "N passed, N failed"
 #   make check-under-load  check and demo 5 times in a row beside two CPU hogs
 #   make demo       a Debian guest and host tools play a GPIO scenario
+#                   (BOARD=raspi2b, virt, sabrelite, sifive_u ...: on that
+#                   board instead of the AST2600 EVB)
 #   make run        the same guest on this terminal, sockets to play with
 #   make bench      round trips, guest edge rate, latency (medians of 5
 #                   rounds), and the host chip's figures
@@ -99,8 +101,8 @@ host: | deps
 	ninja -C $(HOST_BUILD)
 
 # The Debian guests for the end-to-end tests and the demo: the ASPEED
-# one (bookworm armhf), and trixie armhf and arm64 ones for the other
-# boards, each with its kernel's device trees.
+# one (bookworm armhf), and trixie armhf, arm64 and riscv64 ones for the
+# other boards, each with its kernel's device trees (and OpenSBI).
 guest: | deps
 	@bash guest/build-guest.sh $(GUEST_DIR)
 	@bash guest/build-guest.sh $(GUEST_DIR)/armhf armhf
@@ -132,11 +134,17 @@ bench: qemu host hostchip
 	@/usr/bin/python3 bench/hostchip_bench.py $(QEMU_BUILD) $(HOST_BUILD) \
 		$(HOSTCHIP_DIR) $(BUILD)/bench/hostchip.json
 
+# BOARD=raspi2b (or another board of tests/harness.py's BOARDS) plays
+# the scenario on that board instead of the AST2600 EVB.
+BOARD ?= ast2600-evb
+
 demo: qemu host guest
-	@/usr/bin/python3 scripts/demo.py $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)
+	@/usr/bin/python3 scripts/demo.py --board $(BOARD) $(QEMU_BUILD) \
+		$(HOST_BUILD) $(GUEST_DIR)
 
 run: qemu host guest
-	@/usr/bin/python3 scripts/demo.py --interactive $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)
+	@/usr/bin/python3 scripts/demo.py --interactive --board $(BOARD) \
+		$(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR)
 
 qemu-series: $(QEMU_PRISTINE)/.fetched
 	bash scripts/qemu-series.sh $(QEMU_PRISTINE) $(SERIES_DIR)

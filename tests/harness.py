@@ -365,35 +365,65 @@ BOARDS = {
 }
 
 
+def board_command(qemu_build, guest_top, board, serial="stdio",
+                  batch=True):
+    """The QEMU command line that boots @board with its Debian guest, its
+    console on -serial @serial; @batch: a shell for programs (no prompt,
+    no echo).  guest_top is the directory of guest/build-guest.sh's
+    aspeed profile, which holds the other profiles' directories."""
+    b = BOARDS[board]
+    guest = os.path.join(guest_top, b["profile"])
+    args = [os.path.join(qemu_build, f"qemu-system-{b['target']}"),
+            *b["machine"], "-display", "none", "-monitor", "none",
+            *["-serial", "null"] * b["serial"], "-serial", serial,
+            "-no-reboot",
+            "-kernel", os.path.join(guest, "vmlinuz"),
+            "-initrd", os.path.join(guest, "initrd.gz"),
+            "-append", f"console={b['console']} quiet "
+            f"qgpio.chips={b['chips']} {b['append']}" +
+            (" qgpio.batch" if batch else "")]
+    if b["dtb"]:
+        args += ["-dtb", os.path.join(guest, "dtbs", b["dtb"])]
+    if b["bios"]:
+        args += ["-bios", os.path.join(guest, b["bios"])]
+    return args
+
+
 class BoardGuest(SerialVm):
     """A board of BOARDS booting its Debian guest, whose shell takes
     commands on the console.
 
-    guest_top is the directory of guest/build-guest.sh's aspeed profile,
-    which holds the other profiles' directories; gpiodevs maps a gpiodev
-    id to (controller QOM path, socket path).
+    gpiodevs maps a gpiodev id to (controller QOM path, socket path).
     """
 
     def __init__(self, qemu_build, guest_top, board, gpiodevs, timeout=180,
                  qmp_path=None):
-        b = BOARDS[board]
-        guest = os.path.join(guest_top, b["profile"])
+        self.board = BOARDS[board]
         self.listeners = {}
-        args = [os.path.join(qemu_build, f"qemu-system-{b['target']}"),
-                *b["machine"], "-display", "none", "-monitor", "none",
-                *["-serial", "null"] * b["serial"], "-serial", "stdio",
-                "-no-reboot",
-                "-kernel", os.path.join(guest, "vmlinuz"),
-                "-initrd", os.path.join(guest, "initrd.gz"),
-                "-append", f"console={b['console']} quiet "
-                f"qgpio.chips={b['chips']} qgpio.batch {b['append']}"]
-        if b["dtb"]:
-            args += ["-dtb", os.path.join(guest, "dtbs", b["dtb"])]
-        if b["bios"]:
-            args += ["-bios", os.path.join(guest, b["bios"])]
+        args = board_command(qemu_build, guest_top, board)
         args += socket_args(self.listeners, gpiodevs, qmp_path)
         fds = [s.fileno() for s in self.listeners.values()]
         super().__init__(args, fds, "qgpio-guest: batch", timeout)
+
+    def chip(self):
+        """The guest's gpiochip of the board's controller, found by its
+        label, or None."""
+        b = self.board
+        for line in self.ok("gpiodetect") or []:
+            name, rest = line.split(" ", 1)
+            if rest == f"[{b['guest_label']}] ({b['lines']} lines)":
+                return name
+        return None
+
+    def free_lines(self, chip):
+        """Lines of @chip that nothing on the board or in the guest uses,
+        in order."""
+        used = set(self.board["wired"])
+        for line in self.ok(f"gpioinfo -c {chip}") or []:
+            words = line.split()
+            if words[0] == "line" and "consumer=" in line:
+                used.add(int(words[1].rstrip(":")))
+        return [i for i in range(self.board["lines"]) if i not in used]
 
 
 class Tap:

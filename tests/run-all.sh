@@ -101,6 +101,8 @@ HOSTCHIP_BENCH_SAMPLES=50 HOSTCHIP_BENCH_SECONDS=0.5 \
     "$qemu_build" "$host_build" "$hostchip_dir" "$log_dir/hostchip-bench.json"
 run socat-two-clients 120 "$PYTHON" "$top/tests/socat_two_clients.py"
 run demo 300 "$PYTHON" "$top/scripts/demo.py" "$qemu_build" "$host_build" "$guest_dir"
+run demo-raspi2b 300 "$PYTHON" "$top/scripts/demo.py" --board raspi2b \
+    "$qemu_build" "$host_build" "$guest_dir"
 # The scripts: apt sources from the machine's configuration; our QEMU
 # changes as a signed-off series that applies to the pristine source and
 # that QEMU's own checkpatch.pl passes.

@@ -42,29 +42,6 @@ def kinds(events):
     return [e.event_type.value for e in events]
 
 
-def free_lines(guest, board, gchip):
-    """Lines that nothing on the board or in the guest uses, in order."""
-    b = BOARDS[board]
-    used = set(b["wired"])
-    for line in guest.ok(f"gpioinfo -c {gchip}") or []:
-        words = line.split()
-        if words[0] == "line" and "consumer=" in line:
-            used.add(int(words[1].rstrip(":")))
-    return [i for i in range(b["lines"]) if i not in used]
-
-
-def guest_chip(guest, board):
-    """The guest's gpiochip of the controller, found by its label."""
-    b = BOARDS[board]
-    out = guest.ok("gpiodetect") or []
-    for line in out:
-        name, rest = line.split(" ", 1)
-        if rest == f"[{b['guest_label']}] ({b['lines']} lines)":
-            return name
-    tap.check(False, f"{board}: gpiodetect lists {b['guest_label']}", out)
-    return None
-
-
 def test_controllers(board, qmp, guest_chips):
     """query-gpio-controllers lists as many controllers of the model as
     the guest has chips of it, the board's first among them."""
@@ -189,12 +166,12 @@ def test_board(qemu_build, guest_top, board, tmp):
     try:
         qmp.connect()
         with Chip(sock) as chip:
-            gchip = guest_chip(guest, board)
+            gchip = guest.chip()
             test_controllers(board, qmp, len(guest.ok("gpiodetect") or []))
             test_chip(guest, board, chip, gchip)
             if gchip is None:
                 return
-            out, cfg, drive, mon = free_lines(guest, board, gchip)[:4]
+            out, cfg, drive, mon = guest.free_lines(gchip)[:4]
             test_guest_output(guest, board, chip, gchip, out)
             test_config(guest, board, chip, gchip, cfg)
             test_host_input(guest, board, chip, gchip, drive)
