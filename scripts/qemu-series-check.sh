@@ -23,7 +23,10 @@ tree=$work/qemu-src
 build=$work/qemu
 git_q=(git -C "$tree" -c user.name=series-check -c user.email=check@localhost
        -c commit.gpgsign=false -c gc.auto=0)
-qtests=(aspeed_gpio-test gpiodev-aspeed-test)
+# TARGET:QTEST, run after each patch that the qtest's source exists at
+qtests=(arm:aspeed_gpio-test arm:gpiodev-aspeed-test arm:pl061-test
+        arm:imx-gpio-test arm:bcm2835-gpio-test arm:gpiodev-models-test
+        riscv64:sifive-gpio-test riscv64:gpiodev-models-test)
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -65,23 +68,28 @@ for patch in "$series_dir"/0*.patch; do
         mkdir -p "$build"
         (cd "$build" && ../qemu-src/configure "$@" >/dev/null)
     fi
-    targets=(qemu-system-arm)
-    for t in "${qtests[@]}"; do
-        [ -e "$tree/tests/qtest/$t.c" ] && targets+=("tests/qtest/$t")
+    targets=(qemu-system-arm qemu-system-riscv64)
+    runs=()
+    for tt in "${qtests[@]}"; do
+        t=${tt#*:}
+        [ -e "$tree/tests/qtest/$t.c" ] || continue
+        targets+=("tests/qtest/$t")
+        runs+=("$tt")
     done
     if ! ninja -C "$build" "${targets[@]}" > "$work/build.log" 2>&1; then
         tail -40 "$work/build.log" >&2
         echo "series-check: QEMU does not build after $name" >&2
         exit 1
     fi
-    for t in "${targets[@]:1}"; do
-        if ! QTEST_QEMU_BINARY=$build/qemu-system-arm \
-             "$build/$t" > "$work/qtest.log" 2>&1; then
+    for tt in "${runs[@]}"; do
+        target=${tt%%:*} t=${tt#*:}
+        if ! QTEST_QEMU_BINARY=$build/qemu-system-$target \
+             "$build/tests/qtest/$t" > "$work/qtest.log" 2>&1; then
             tail -40 "$work/qtest.log" >&2
-            echo "series-check: $(basename "$t") fails after $name" >&2
+            echo "series-check: $t ($target) fails after $name" >&2
             exit 1
         fi
-        echo "   $(basename "$t"): $(grep -c '^ok ' "$work/qtest.log") passed"
+        echo "   $t ($target): $(grep -c '^ok ' "$work/qtest.log") passed"
     done
     lift_local
 done
