@@ -188,7 +188,10 @@ def main():
     boards = sys.argv[1:] or list(BOARDS)
     with tempfile.TemporaryDirectory(prefix="qemu-gpio-boards-") as tmp:
         for board in boards:
-            test_board(qemu_build, guest_top, board, tmp)
+            try:
+                test_board(qemu_build, guest_top, board, tmp)
+            except Exception as e:  # a board that fails stops only itself
+                tap.check(False, f"{board}: {type(e).__name__}: {e}")
     return tap.done()
 
 
