@@ -426,6 +426,19 @@ class BoardGuest(SerialVm):
         return [i for i in range(self.board["lines"]) if i not in used]
 
 
+def edges(req, n, timeout=60.0):
+    """The next @n edge events of a qemu_gpio line request."""
+    got = []
+    while len(got) < n and req.wait_edge_events(timeout):
+        got += req.read_edge_events(n - len(got))
+    return got
+
+
+def kinds(events):
+    """The types of edge events, as "rising" and "falling"."""
+    return [e.event_type.value for e in events]
+
+
 class Tap:
     """Minimal TAP output: each check is a test; failures do not stop."""
 

@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 
-from harness import BOARDS, BoardGuest, Tap
+from harness import BOARDS, BoardGuest, Tap, edges, kinds
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "python"))
@@ -28,18 +28,6 @@ tap = Tap()
 EVENT_TIMEOUT = 60.0
 BOTH = LineSettings(edge_detection=Edge.BOTH)
 DRIVE = LineSettings(direction=Direction.OUTPUT)
-
-
-def edges(req, n):
-    """The next @n edge events of a request."""
-    got = []
-    while len(got) < n and req.wait_edge_events(EVENT_TIMEOUT):
-        got += req.read_edge_events(n - len(got))
-    return got
-
-
-def kinds(events):
-    return [e.event_type.value for e in events]
 
 
 def test_controllers(board, qmp, guest_chips):
