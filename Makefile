@@ -43,6 +43,7 @@ QEMU_CONFIGURE := \
 	--disable-docs \
 	--enable-pixman \
 	--enable-fdt=system \
+	--enable-gnutls \
 	--enable-trace-backends=log
 
 # Test programs built inside QEMU's tree (see qemu/tests/qtest/meson.build).

@@ -11,7 +11,8 @@ PKGS="build-essential ccache git ninja-build pkg-config flex bison
       python3 python3-venv python3-setuptools python3-wheel python3-pip
       xz-utils dpkg-dev socat valgrind cpio binutils-arm-none-eabi
       stress-ng python3-sphinx python3-sphinx-rtd-theme
-      qemu-system-x86 pahole kmod mmdebstrap e2fsprogs"
+      qemu-system-x86 pahole kmod mmdebstrap e2fsprogs
+      libgnutls28-dev gnutls-bin clang libclang-rt-14-dev qemu-utils strace"
 # Packages that Debian 12 only has new enough in bookworm-backports.
 BPO_PKGS="meson python3-pycotap"
 

@@ -219,7 +219,9 @@ class SerialVm:
     """A virtual machine whose shell is driven over its serial console,
     on QEMU's stdio: commands run one at a time, and each ends with a
     marker line carrying its exit status, which is what we wait for.
-    The console must print @ready once it takes commands."""
+    The console must print @ready once it takes commands; with no
+    @ready (a machine whose state is yet to be loaded), nothing is
+    waited for."""
 
     def __init__(self, args, fds, ready, timeout):
         self.listeners = getattr(self, "listeners", {})
@@ -233,7 +235,7 @@ class SerialVm:
                                   timeout)
         self.transcript = []
         self.count = 0
-        self.ready_line = self.wait_for(ready)
+        self.ready_line = self.wait_for(ready) if ready else None
 
     def line(self):
         line = self.console.line().replace("\r", "")
@@ -285,10 +287,12 @@ class Guest(SerialVm):
     guest/build-guest.sh.
 
     gpiodevs maps a gpiodev id to (controller QOM path, socket path).
+    extra: more of QEMU's arguments; booted=False: do not wait for the
+    guest to boot (for a machine started with -incoming).
     """
 
     def __init__(self, binary, guest_dir, gpiodevs, timeout=120,
-                 qmp_path=None):
+                 qmp_path=None, extra=(), booted=True):
         self.listeners = {}
         args = [binary, "-M", "ast2600-evb", "-display", "none",
                 "-monitor", "none", "-serial", "stdio", "-no-reboot",
@@ -297,8 +301,10 @@ class Guest(SerialVm):
                 "-initrd", os.path.join(guest_dir, "initrd.gz"),
                 "-append", "console=ttyS4,115200 quiet qgpio.batch"]
         args += socket_args(self.listeners, gpiodevs, qmp_path)
+        args += list(extra)
         fds = [s.fileno() for s in self.listeners.values()]
-        super().__init__(args, fds, "qgpio-guest: batch", timeout)
+        super().__init__(args, fds, "qgpio-guest: batch" if booted else None,
+                         timeout)
 
 
 # The boards of guest/build-guest.sh's armhf and arm64 profiles: which
@@ -402,8 +408,10 @@ class BoardGuest(SerialVm):
         self.listeners = {}
         args = board_command(qemu_build, guest_top, board)
         args += socket_args(self.listeners, gpiodevs, qmp_path)
+        args += list(extra)
         fds = [s.fileno() for s in self.listeners.values()]
-        super().__init__(args, fds, "qgpio-guest: batch", timeout)
+        super().__init__(args, fds, "qgpio-guest: batch" if booted else None,
+                         timeout)
 
     def chip(self):
         """The guest's gpiochip of the board's controller, found by its

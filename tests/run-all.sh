@@ -70,6 +70,10 @@ for target in arm aarch64 riscv64; do
             run "qtest-$target-$t" 600 "$qemu_build/tests/qtest/$t" --tap
     done
 done
+# The socket file's permissions and early signals, as strace sees them;
+# migration and snapshots with the Debian guest.
+run socket-lifecycle 300 "$PYTHON" "$top/tests/test_socket_lifecycle.py"
+run migration 600 "$PYTHON" "$top/tests/test_migration.py"
 # Core, backends and monitor code depend one way only.
 run layering 60 bash "$top/tests/check_layering.sh" "$qemu_build" \
     "$top/build/qemu-src"

@@ -13,7 +13,9 @@
 #include "qapi/error.h"
 #include "system/cpu-timers.h"
 #include "system/qtest.h"
+#include "system/reset.h"
 #include "system/runstate.h"
+#include "migration/register.h"
 #include "gpiodev/gpio-core.h"
 #include "trace.h"
 
@@ -61,6 +63,96 @@ const char *gpiodev_status_str(GpiodevStatus status)
     g_assert_not_reached();
 }
 
+/* Loading a machine's state */
+
+/*
+ * While the machine's state is replaced (an incoming migration, or
+ * loadvm and the reset that precedes it), the models' notifications
+ * describe a mix of old, reset and loaded state.  gpiodev ignores them
+ * and keeps showing the state from before; once loading is over it
+ * reads every line again (gpiodev_core_resync()), so that clients see
+ * one event for each line that differs, and lines they hold stay held.
+ */
+static bool gpiodev_loading;
+static QLIST_HEAD(, GpiodevCore) gpiodev_cores =
+    QLIST_HEAD_INITIALIZER(gpiodev_cores);
+
+static void gpiodev_core_resync(GpiodevCore *core);
+
+static void gpiodev_loading_begin(void)
+{
+    trace_gpiodev_loading(true);
+    gpiodev_loading = true;
+}
+
+static void gpiodev_loading_end(void)
+{
+    GpiodevCore *core;
+
+    if (!gpiodev_loading) {
+        return;
+    }
+    trace_gpiodev_loading(false);
+    gpiodev_loading = false;
+    QLIST_FOREACH(core, &gpiodev_cores, next) {
+        gpiodev_core_resync(core);
+    }
+}
+
+/* Migration and loadvm: the models' state is loaded in between. */
+static int gpiodev_load_setup(QEMUFile *f, void *opaque, Error **errp)
+{
+    gpiodev_loading_begin();
+    return 0;
+}
+
+static int gpiodev_load_cleanup(void *opaque)
+{
+    gpiodev_loading_end();
+    return 0;
+}
+
+/*
+ * Only hooks around loading: with no save handler and no vmstate, no
+ * section is sent, and a QEMU without gpiodev accepts the stream.
+ */
+static const SaveVMHandlers gpiodev_savevm_handlers = {
+    .load_setup = gpiodev_load_setup,
+    .load_cleanup = gpiodev_load_cleanup,
+};
+
+/*
+ * loadvm resets the machine before loading: the models report their
+ * reset state from the exit phase, after this enter phase.
+ */
+#define TYPE_GPIODEV_RESET_WATCH "gpiodev-reset-watch"
+OBJECT_DECLARE_SIMPLE_TYPE(GpiodevResetWatch, GPIODEV_RESET_WATCH)
+
+struct GpiodevResetWatch {
+    Object parent_obj;
+    ResettableState reset;
+};
+
+static ResettableState *gpiodev_reset_watch_get_state(Object *obj)
+{
+    return &GPIODEV_RESET_WATCH(obj)->reset;
+}
+
+static void gpiodev_reset_watch_enter(Object *obj, ResetType type)
+{
+    if (type == RESET_TYPE_SNAPSHOT_LOAD) {
+        gpiodev_loading_begin();
+    }
+}
+
+static void gpiodev_reset_watch_class_init(ObjectClass *oc, void *data)
+{
+    ResettableClass *rc = RESETTABLE_CLASS(oc);
+
+    rc->get_state = gpiodev_reset_watch_get_state;
+    rc->phases.enter = gpiodev_reset_watch_enter;
+}
+
 /* Timestamps */
 
 /*
@@ -95,6 +187,10 @@ static void gpiodev_vm_state_changed(void *opaque, bool running,
                                      RunState state)
 {
     gpiodev_host_clock.valid = false;
+    /* A load that failed before its cleanup must not leave us blind. */
+    if (running) {
+        gpiodev_loading_end();
+    }
 }
 
 static bool gpiodev_guest_clock_follows_host(void)
@@ -134,8 +230,9 @@ static bool line_info_equal(const GpioLineInfo *a, const GpioLineInfo *b)
            a->interrupt == b->interrupt;
 }
 
-void gpiodev_core_notify_level(GpiodevCore *core, unsigned offset,
-                               bool level)
+/* Record a line's level, and send the edge to its watchers. */
+static void gpiodev_core_update_level(GpiodevCore *core, unsigned offset,
+                                      bool level)
 {
     GpiodevLine *line;
     GpiodevEvent ev;
@@ -168,6 +265,14 @@ void gpiodev_core_notify_level(GpiodevCore *core, unsigned offset,
         if (test_bit(offset, level ? c->rising : c->falling)) {
             c->ops->event(c, &ev);
         }
+    }
+}
+
+void gpiodev_core_notify_level(GpiodevCore *core, unsigned offset,
+                               bool level)
+{
+    if (!gpiodev_loading) {
+        gpiodev_core_update_level(core, offset, level);
     }
 }
 
@@ -209,7 +314,11 @@ static void gpiodev_core_send_line_event(GpiodevCore *core,
     }
 }
 
-void gpiodev_core_notify_config(GpiodevCore *core, unsigned offset)
+/*
+ * Read a line's configuration, and send the change to its watchers.
+ * A held line handed back by the guest is driven by its owner again.
+ */
+static void gpiodev_core_update_config(GpiodevCore *core, unsigned offset)
 {
     GpioController *gc = GPIO_CONTROLLER(core->controller);
     GpiodevLine *line;
@@ -228,10 +337,16 @@ void gpiodev_core_notify_config(GpiodevCore *core, unsigned offset)
                          GpioLineDirection_str(info.direction));
     gpiodev_core_send_line_event(core, GPIODEV_EVENT_CONFIG, offset);
 
-    /* A held line handed back by the guest is driven by its owner again. */
     if (was_output && info.direction == GPIO_LINE_DIRECTION_INPUT &&
         line->owner) {
         core->gcc->set_input(gc, offset, line->driven);
+    }
+}
+
+void gpiodev_core_notify_config(GpiodevCore *core, unsigned offset)
+{
+    if (!gpiodev_loading) {
+        gpiodev_core_update_config(core, offset);
     }
 }
 
@@ -244,19 +359,31 @@ void gpiodev_core_notify_configs(GpiodevCore *core, unsigned base,
     }
 }
 
-void gpiodev_core_notify_all(GpiodevCore *core)
+/*
+ * Read every line again, re-drive the inputs that clients hold, and
+ * tell the clients what changed.
+ */
+static void gpiodev_core_resync(GpiodevCore *core)
 {
     GpioController *gc = GPIO_CONTROLLER(core->controller);
 
+    trace_gpiodev_core_resync(core->path);
     for (unsigned i = 0; i < core->nlines; i++) {
         GpiodevLine *line = &core->lines[i];
 
-        gpiodev_core_notify_config(core, i);
+        gpiodev_core_update_config(core, i);
         if (line->owner &&
             line->info.direction == GPIO_LINE_DIRECTION_INPUT) {
             core->gcc->set_input(gc, i, line->driven);
         }
-        gpiodev_core_notify_level(core, i, core->gcc->get_level(gc, i));
+        gpiodev_core_update_level(core, i, core->gcc->get_level(gc, i));
+    }
+}
+
+void gpiodev_core_notify_all(GpiodevCore *core)
+{
+    if (!gpiodev_loading) {
+        gpiodev_core_resync(core);
     }
 }
 
@@ -548,6 +675,15 @@ void gpio_frontend_wire(Object *controller, unsigned offset,
     };
 }
 
+/* Once, when the first core binds: the hooks of "Loading a machine's state". */
+static void gpiodev_watch_machine_state(void)
+{
+    gpiodev_host_clock.vm_change =
+        qemu_add_vm_change_state_handler(gpiodev_vm_state_changed, NULL);
+    register_savevm_live("gpiodev", 0, 1, &gpiodev_savevm_handlers, NULL);
+    qemu_register_resettable(object_new(TYPE_GPIODEV_RESET_WATCH));
+}
+
 /* Read every line from the model and start listening to it. */
 static GpiodevCore *gpiodev_core_bind(Object *controller)
 {
@@ -572,10 +708,9 @@ static GpiodevCore *gpiodev_core_bind(Object *controller)
         core->lines[fe->wired[i].offset].wired_to = fe->wired[i].user;
     }
     if (!gpiodev_host_clock.vm_change) {
-        gpiodev_host_clock.vm_change =
-            qemu_add_vm_change_state_handler(gpiodev_vm_state_changed,
-                                             NULL);
+        gpiodev_watch_machine_state();
     }
+    QLIST_INSERT_HEAD(&gpiodev_cores, core, next);
     fe->core = core;
     trace_gpiodev_core_bind(core->path, core->nlines);
     return core;
@@ -601,6 +736,7 @@ void gpiodev_core_unref(GpiodevCore *core)
     /* Every client holds a reference: none is left. */
     assert(QTAILQ_EMPTY(&core->clients));
     trace_gpiodev_core_unbind(core->path);
+    QLIST_REMOVE(core, next);
     gpiodev_core_frontend(core->controller)->core = NULL;
     object_unref(core->controller);
     for (unsigned i = 0; i < core->nlines; i++) {
@@ -629,9 +765,21 @@ static const TypeInfo gpio_controller_info = {
     .class_size = sizeof(GpioControllerClass),
 };
 
+static const TypeInfo gpiodev_reset_watch_info = {
+    .name = TYPE_GPIODEV_RESET_WATCH,
+    .parent = TYPE_OBJECT,
+    .instance_size = sizeof(GpiodevResetWatch),
+    .class_init = gpiodev_reset_watch_class_init,
+    .interfaces = (InterfaceInfo[]) {
+        { TYPE_RESETTABLE_INTERFACE },
+        { }
+    },
+};
+
 static void gpio_controller_register_types(void)
 {
     type_register_static(&gpio_controller_info);
+    type_register_static(&gpiodev_reset_watch_info);
 }
 
 type_init(gpio_controller_register_types);

@@ -6,6 +6,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <grp.h>
 #include "qemu/cutils.h"
 #include "qemu/event_notifier.h"
 #include "qemu/main-loop.h"
@@ -44,8 +45,16 @@ struct GpiodevSocket {
     uint64_t queue_limit;
 
     QIONetListener *listener;
-    /* The unix socket file we created, removed when we go. */
+    /* The unix socket file's permissions and group (-1: QEMU's). */
+    mode_t unix_mode;
+    gid_t unix_gid;
+    /*
+     * The unix socket file we created, removed when we go if it is
+     * still the one: same device and inode.
+     */
     char *unix_path;
+    dev_t unix_dev;
+    ino_t unix_ino;
     guint reconnect_tag;
     bool connecting;
     /* Going away: no new connection, no reconnection. */
@@ -721,13 +730,15 @@ static gboolean gpio_session_readable(QIOChannel *ioc, GIOCondition cond,
 
 /* Sessions */
 
-static bool gpiodev_socket_peer_allowed(QIOChannelSocket *sioc)
+static bool gpiodev_socket_peer_allowed(GpiodevSocket *s,
+                                        QIOChannelSocket *sioc)
 {
 #ifdef SO_PEERCRED
     struct ucred cred;
     socklen_t len = sizeof(cred);
 
-    if (sioc->remoteAddr.ss_family != AF_UNIX) {
+    /* A socket file open to others is open to them by their choice. */
+    if (sioc->remoteAddr.ss_family != AF_UNIX || (s->unix_mode & 077)) {
         return true;
     }
     if (getsockopt(sioc->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
@@ -785,7 +796,7 @@ static void gpiodev_socket_accept(QIONetListener *listener,
 {
     GpiodevSocket *s = opaque;
 
-    if (!gpiodev_socket_peer_allowed(sioc)) {
+    if (!gpiodev_socket_peer_allowed(s, sioc)) {
         trace_gpiodev_socket_refused(s->parent_obj.id);
         return;
     }
@@ -848,6 +859,13 @@ static void gpiodev_socket_connect(GpiodevSocket *s)
 
 /* Server mode */
 
+/* A unix socket with a file (not abstract). */
+static bool gpiodev_socket_is_path(SocketAddress *addr)
+{
+    return addr->type == SOCKET_ADDRESS_TYPE_UNIX &&
+           !(addr->u.q_unix.has_abstract && addr->u.q_unix.abstract);
+}
+
 /*
  * A unix socket file left behind by a QEMU that died is replaced, but
  * one that a live server still accepts on is not taken over.  Only a
@@ -892,34 +910,179 @@ static bool gpiodev_socket_check_unix_path(const char *path, Error **errp)
     return true;
 }
 
-static bool gpiodev_socket_listen(GpiodevSocket *s, Error **errp)
+#ifdef CONFIG_POSIX
+static const int gpiodev_termination_signals[] = { SIGINT, SIGHUP, SIGTERM };
+static QEMUBH *gpiodev_termination_bh;
+
+static void gpiodev_termination_sigset(sigset_t *set)
 {
-    const char *path = NULL;
-
-    if (s->addr->type == SOCKET_ADDRESS_TYPE_UNIX &&
-        !(s->addr->u.q_unix.has_abstract && s->addr->u.q_unix.abstract)) {
-        path = s->addr->u.q_unix.path;
-        if (!gpiodev_socket_check_unix_path(path, errp)) {
-            return false;
-        }
+    sigemptyset(set);
+    for (int i = 0; i < ARRAY_SIZE(gpiodev_termination_signals); i++) {
+        sigaddset(set, gpiodev_termination_signals[i]);
     }
+}
 
-    s->listener = qio_net_listener_new();
-    qio_net_listener_set_name(s->listener, "gpiodev-socket-listener");
-    if (qio_net_listener_open_sync(s->listener, s->addr, 16, errp) < 0) {
+static void gpiodev_allow_termination(void *opaque)
+{
+    sigset_t set;
+
+    gpiodev_termination_sigset(&set);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    qemu_bh_delete(gpiodev_termination_bh);
+}
+
+/*
+ * -gpiodev sockets are created before QEMU installs its handlers for
+ * the termination signals, and until then such a signal would end QEMU
+ * without its exit notifiers, leaving the socket file behind.  The
+ * main thread, the only one that takes them, holds them off until the
+ * main loop runs: they then end QEMU the usual way.
+ */
+static void gpiodev_defer_early_termination(void)
+{
+    struct sigaction sa;
+    sigset_t set;
+
+    if (gpiodev_termination_bh || sigaction(SIGTERM, NULL, &sa) < 0 ||
+        sa.sa_handler != SIG_DFL) {
+        return;
+    }
+    gpiodev_termination_sigset(&set);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    gpiodev_termination_bh = qemu_bh_new(gpiodev_allow_termination, NULL);
+    qemu_bh_schedule(gpiodev_termination_bh);
+}
+#else
+static void gpiodev_defer_early_termination(void)
+{
+}
+#endif
+
+/*
+ * The socket file gets its permissions and group before listen(): until
+ * then a connection is refused, so none is made through wider ones.
+ */
+static bool gpiodev_socket_listen_path(GpiodevSocket *s, const char *path,
+                                       Error **errp)
+{
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+    QIOChannelSocket *sioc;
+    struct stat st;
+    int fd;
+
+    if (strlen(path) >= sizeof(un.sun_path)) {
+        error_setg(errp, "unix socket path '%s' is too long", path);
         return false;
     }
-    if (path) {
-        /* Only the user running QEMU may drive the machine's pins. */
-        if (chmod(path, 0600) < 0) {
-            error_setg_errno(errp, errno, "cannot restrict '%s'", path);
-            unlink(path);
+    pstrcpy(un.sun_path, sizeof(un.sun_path), path);
+    fd = qemu_socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "cannot create a unix socket");
+        return false;
+    }
+    /* gpiodev_socket_check_unix_path() found no file, or a stale one. */
+    unlink(path);
+    gpiodev_defer_early_termination();
+    if (bind(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
+        error_setg_errno(errp, errno, "cannot bind to '%s'", path);
+        close(fd);
+        return false;
+    }
+    if (chmod(path, s->unix_mode) < 0 ||
+        (s->unix_gid != (gid_t)-1 && chown(path, -1, s->unix_gid) < 0)) {
+        error_setg_errno(errp, errno, "cannot set the permissions of '%s'",
+                         path);
+        goto fail;
+    }
+    if (lstat(path, &st) < 0 || listen(fd, 16) < 0) {
+        error_setg_errno(errp, errno, "cannot listen on '%s'", path);
+        goto fail;
+    }
+    sioc = qio_channel_socket_new_fd(fd, errp);
+    if (!sioc) {
+        goto fail;
+    }
+    qio_net_listener_add(s->listener, sioc);
+    object_unref(OBJECT(sioc));
+    s->unix_path = g_strdup(path);
+    s->unix_dev = st.st_dev;
+    s->unix_ino = st.st_ino;
+    return true;
+
+fail:
+    close(fd);
+    unlink(path);
+    return false;
+}
+
+/* Remove the socket file, unless something else took its place. */
+static void gpiodev_socket_remove_path(GpiodevSocket *s)
+{
+    struct stat st;
+
+    if (lstat(s->unix_path, &st) == 0 && st.st_dev == s->unix_dev &&
+        st.st_ino == s->unix_ino) {
+        unlink(s->unix_path);
+    }
+}
+
+static bool gpiodev_socket_listen(GpiodevSocket *s, Error **errp)
+{
+    s->listener = qio_net_listener_new();
+    qio_net_listener_set_name(s->listener, "gpiodev-socket-listener");
+    if (gpiodev_socket_is_path(s->addr)) {
+        const char *path = s->addr->u.q_unix.path;
+
+        if (!gpiodev_socket_check_unix_path(path, errp) ||
+            !gpiodev_socket_listen_path(s, path, errp)) {
             return false;
         }
-        s->unix_path = g_strdup(path);
+    } else if (qio_net_listener_open_sync(s->listener, s->addr, 16,
+                                          errp) < 0) {
+        return false;
     }
     qio_net_listener_set_client_func(s->listener, gpiodev_socket_accept, s,
                                      NULL);
+    return true;
+}
+
+/* The file permissions and group given as options. */
+static bool gpiodev_socket_parse_file_options(GpiodevSocket *s,
+                                              GpiodevSocketOptions *so,
+                                              Error **errp)
+{
+    uint64_t mode = 0600;
+    struct group *gr;
+    uint64_t gid;
+
+    s->unix_gid = -1;
+    if ((so->mode || so->group) &&
+        (!s->server || !gpiodev_socket_is_path(s->addr))) {
+        error_setg(errp, "'mode' and 'group' are only for a unix socket "
+                   "path in server mode");
+        return false;
+    }
+    if (so->mode && (qemu_strtou64(so->mode, NULL, 8, &mode) < 0 ||
+                     mode > 0777 || !so->mode[0] ||
+                     strspn(so->mode, "01234567") != strlen(so->mode))) {
+        error_setg(errp, "'mode' must be permissions in octal, such as "
+                   "0660, not '%s'", so->mode);
+        return false;
+    }
+    s->unix_mode = mode;
+    if (!so->group) {
+        return true;
+    }
+    gr = getgrnam(so->group);
+    if (gr) {
+        s->unix_gid = gr->gr_gid;
+    } else if (qemu_strtou64(so->group, NULL, 10, &gid) == 0 &&
+               gid < (gid_t)-1) {
+        s->unix_gid = gid;
+    } else {
+        error_setg(errp, "no group '%s'", so->group);
+        return false;
+    }
     return true;
 }
 
@@ -943,6 +1106,9 @@ static bool gpiodev_socket_open(Gpiodev *gd, GpiodevOptions *opts,
         return false;
     }
     s->addr = QAPI_CLONE(SocketAddress, so->addr);
+    if (!gpiodev_socket_parse_file_options(s, so, errp)) {
+        return false;
+    }
     gpio_edge_prefixes_init(&s->edge_prefixes, gd->core);
 
     if (s->server) {
@@ -1005,7 +1171,7 @@ static void gpiodev_socket_finalize(Object *obj)
         object_unref(OBJECT(s->listener));
     }
     if (s->unix_path) {
-        unlink(s->unix_path);
+        gpiodev_socket_remove_path(s);
         g_free(s->unix_path);
     }
     qapi_free_SocketAddress(s->addr);

@@ -118,6 +118,9 @@ struct GpioControllerClass {
  * - Reset: from the Resettable exit phase, where a model may touch
  *   other devices (set_input() ends in qemu_set_irq()).  gpiodev then
  *   re-reads every line and re-drives the inputs that clients hold.
+ * - Loading state (an incoming migration, loadvm): nothing.  gpiodev
+ *   ignores notifications while the machine's state is loaded and
+ *   re-reads every line once it is, so a post_load need not notify.
  */
 void gpiodev_core_notify_levels(GpiodevCore *core, unsigned base,
                                 uint64_t mask, uint64_t levels);

@@ -147,6 +147,7 @@ struct GpiodevCore {
     unsigned refs;
     GpiodevLine *lines;
     uint64_t seqno;
+    QLIST_ENTRY(GpiodevCore) next;
 };
 
 /**

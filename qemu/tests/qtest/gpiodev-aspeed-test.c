@@ -1684,6 +1684,289 @@ static void test_client_mode(void)
     rmdir(dir);
 }
 
+/* Migration, snapshots and reset */
+
+/* Wait for the MIGRATION event that says the migration is over. */
+static void wait_migration_completed(QTestState *qts)
+{
+    for (;;) {
+        QDict *ev = qtest_qmp_eventwait_ref(qts, "MIGRATION");
+        QDict *data = qdict_get_qdict(ev, "data");
+        g_autofree char *status = g_strdup(qdict_get_str(data, "status"));
+
+        qobject_unref(ev);
+        g_assert_cmpstr(status, !=, "failed");
+        if (!strcmp(status, "completed")) {
+            return;
+        }
+    }
+}
+
+static void migration_events_on(QTestState *qts)
+{
+    qtest_qmp_assert_success(qts, "{'execute': 'migrate-set-capabilities',"
+                             " 'arguments': {'capabilities': [{"
+                             "'capability': 'events', 'state': true}]}}");
+}
+
+/* Nothing but the reply to a ping is waiting for @c. */
+static void client_expect_no_event(Client *c)
+{
+    g_autofree char *reply = client_request(c, "ping");
+
+    g_assert_cmpstr(reply, ==, "ok");
+    g_assert_true(g_queue_is_empty(&c->events));
+}
+
+/*
+ * A new QEMU that loads a migrated machine shows the loaded lines: the
+ * level a client drove into an input, an output the guest set.  A
+ * client connected before the state arrives is told what changed, once.
+ */
+static void test_migration(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("gpiodev-test-XXXXXX", NULL);
+    g_autofree char *state = g_build_filename(dir, "state", NULL);
+    g_autofree char *uri = g_strdup_printf("file:%s", state);
+    Fixture src, dst;
+    Client *c, *d;
+    char *reply;
+
+    fixture_start(&src, NULL);
+    c = client_open(src.path, "button");
+    client_ok(c, "set gpioD0=1");
+    guest_set_output(&src, 8, true);
+    guest_drive(&src, 8, true);
+    migration_events_on(src.qts);
+    qtest_qmp_assert_success(src.qts, "{'execute': 'migrate', 'arguments':"
+                             " {'uri': %s}}", uri);
+    wait_migration_completed(src.qts);
+    client_close(c);
+    fixture_stop(&src);
+
+    fixture_start(&dst, "-incoming defer");
+    d = client_open(dst.path, NULL);
+    client_ok(d, "subscribe all gpioD0 gpioB0");
+    reply = client_request(d, "get gpioD0 gpioB0");
+    g_assert_cmpstr(reply, ==, "ok gpioD0=0 gpioB0=0");
+    g_free(reply);
+    migration_events_on(dst.qts);
+    qtest_qmp_assert_success(dst.qts, "{'execute': 'migrate-incoming',"
+                             " 'arguments': {'uri': %s}}", uri);
+    wait_migration_completed(dst.qts);
+
+    /* In offset order: gpioB0 (8) became an output and rose, gpioD0 rose. */
+    reply = client_event(d);
+    g_assert(g_str_has_prefix(reply, "event config offset=8 name=gpioB0 "
+                              "direction=output "));
+    g_free(reply);
+    client_expect_edge(d, 8, "gpioB0", true);
+    client_expect_edge(d, 24, "gpioD0", true);
+    client_expect_no_event(d);
+    reply = client_request(d, "get gpioD0 gpioB0");
+    g_assert_cmpstr(reply, ==, "ok gpioD0=1 gpioB0=1");
+    g_free(reply);
+    g_assert_true(qtest_qom_get_bool(dst.qts, "/machine/soc/gpio", "gpioD0"));
+    g_assert_cmphex(guest_read(&dst, GPIO_ABCD_DATA_VALUE) & 0x01000100, ==,
+                    0x01000100);
+
+    client_close(d);
+    fixture_stop(&dst);
+    unlink(state);
+    rmdir(dir);
+}
+
+/*
+ * loadvm on the same QEMU: the reset before loading shows nowhere; a
+ * client that stays connected gets one event per line that differs
+ * from before, and the input it holds stays held at its level.
+ */
+static void test_loadvm(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("gpiodev-test-XXXXXX", NULL);
+    g_autofree char *img = g_build_filename(dir, "disk.qcow2", NULL);
+    g_autofree char *drive = NULL;
+    const char *qemu_img = g_getenv("QTEST_QEMU_IMG");
+    g_autofree char *cmd = NULL;
+    g_autofree char *out = NULL;
+    Fixture f;
+    Client *c;
+    char *reply;
+
+    cmd = g_strdup_printf("%s create -q -f qcow2 %s 16M",
+                          qemu_img ? qemu_img : "qemu-img", img);
+    if (!g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL) ||
+        !g_file_test(img, G_FILE_TEST_EXISTS)) {
+        g_test_skip("qemu-img is needed to create a qcow2 image");
+        rmdir(dir);
+        return;
+    }
+    drive = g_strdup_printf("-drive if=none,id=d0,format=qcow2,file=%s", img);
+    fixture_start(&f, drive);
+    c = client_open(f.path, "button");
+    client_ok(c, "subscribe all gpioD0 gpioB0 gpioB1");
+    client_ok(c, "set gpioD0=1");
+    client_wait_event(c, "event requested offset=24 ");
+    client_expect_edge(c, 24, "gpioD0", true);
+    guest_set_output(&f, 8, true);
+    guest_drive(&f, 8, true);
+    client_wait_event(c, "event config offset=8 ");
+    client_expect_edge(c, 8, "gpioB0", true);
+
+    out = qtest_hmp(f.qts, "savevm s1");
+    g_assert_cmpstr(out, ==, "");
+    g_clear_pointer(&out, g_free);
+
+    /* After the snapshot: the client lowers its input, the guest too. */
+    client_ok(c, "set gpioD0=0");
+    client_expect_edge(c, 24, "gpioD0", false);
+    guest_drive(&f, 8, false);
+    client_expect_edge(c, 8, "gpioB0", false);
+    guest_set_output(&f, 9, true);
+    client_wait_event(c, "event config offset=9 ");
+    client_expect_no_event(c);
+
+    out = qtest_hmp(f.qts, "loadvm s1");
+    g_assert_cmpstr(out, ==, "");
+
+    /* gpioB0 is high again, gpioB1 an input; gpioD0 still held low. */
+    client_expect_edge(c, 8, "gpioB0", true);
+    reply = client_event(c);
+    g_assert(g_str_has_prefix(reply, "event config offset=9 name=gpioB1 "
+                              "direction=input "));
+    g_free(reply);
+    client_expect_no_event(c);
+    reply = client_request(c, "info gpioD0");
+    g_assert(g_str_has_suffix(reply, " level=0 consumer=button"));
+    g_free(reply);
+    g_free(client_reply(c));
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & 0x01000100, ==,
+                    0x00000100);
+
+    client_close(c);
+    fixture_stop(&f);
+    unlink(img);
+    rmdir(dir);
+}
+
+/*
+ * system_reset: the guest's outputs go back to inputs, as clients are
+ * told, and the inputs clients hold are driven into the reset model.
+ */
+static void test_system_reset(void)
+{
+    Fixture f;
+    Client *c;
+    char *reply;
+
+    fixture_start(&f, NULL);
+    c = client_open(f.path, "button");
+    client_ok(c, "set gpioD0=1");
+    guest_set_output(&f, 8, true);
+    guest_drive(&f, 8, true);
+    client_ok(c, "subscribe all gpioD0 gpioB0");
+
+    qtest_qmp_assert_success(f.qts, "{'execute': 'system_reset'}");
+    qtest_qmp_eventwait(f.qts, "RESET");
+
+    reply = client_event(c);
+    g_assert(g_str_has_prefix(reply, "event config offset=8 name=gpioB0 "
+                              "direction=input "));
+    g_free(reply);
+    client_expect_edge(c, 8, "gpioB0", false);
+    client_expect_no_event(c);
+    g_assert_cmphex(guest_read(&f, GPIO_ABCD_DATA_VALUE) & 0x01000100, ==,
+                    0x01000000);
+    reply = client_request(c, "get gpioD0 gpioB0");
+    g_assert_cmpstr(reply, ==, "ok gpioD0=1 gpioB0=0");
+    g_free(reply);
+
+    client_close(c);
+    fixture_stop(&f);
+}
+
+/* The socket file's permissions and group, set with mode= and group=. */
+static void test_socket_file_options(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("gpiodev-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "gpio.sock", NULL);
+    static const struct {
+        const char *opt, *error;
+    } bad[] = {
+        { "mode=0999", "'mode' must be permissions in octal, such as 0660, "
+          "not '0999'" },
+        { "mode=", "'mode' must be permissions in octal" },
+        { "mode=01777", "'mode' must be permissions in octal" },
+        { "group=no-such-group-here", "no group 'no-such-group-here'" },
+    };
+    g_autofree char *args = NULL;
+    gid_t gid = getegid();
+    gid_t groups[64];
+    int n = getgroups(ARRAY_SIZE(groups), groups);
+    QTestState *qts;
+    struct stat st;
+    Client *c;
+
+    /* A group other than ours: any as root, else one we belong to. */
+    if (geteuid() == 0) {
+        gid = 4242;
+    }
+    for (int i = 0; geteuid() != 0 && i < n; i++) {
+        if (groups[i] != getegid()) {
+            gid = groups[i];
+        }
+    }
+    qts = qtest_initf("-machine ast2600-evb -gpiodev socket,id=g,"
+                      "device=gpio,addr.type=unix,addr.path=%s,"
+                      "mode=0660,group=%u", path, (unsigned)gid);
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 07777, ==, 0660);
+    g_assert_cmpuint(st.st_gid, ==, gid);
+    c = client_open(path, NULL);
+    client_ok(c, "ping");
+    client_close(c);
+    qtest_quit(qts);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+
+    /* Bad values are refused, and leave no file behind. */
+    for (int i = 0; i < ARRAY_SIZE(bad); i++) {
+        args = g_strdup_printf("-gpiodev socket,id=g,device=gpio,"
+                               "addr.type=unix,addr.path=%s,%s", path,
+                               bad[i].opt);
+        assert_startup_error(args, bad[i].error);
+        g_clear_pointer(&args, g_free);
+    }
+    assert_startup_error("-gpiodev socket,id=g,device=gpio,addr.type=inet,"
+                         "addr.host=127.0.0.1,addr.port=0,mode=0660",
+                         "'mode' and 'group' are only for a unix socket "
+                         "path in server mode");
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    rmdir(dir);
+}
+
+/*
+ * QEMU removes its socket file when it exits, but not a file that
+ * took its place meanwhile.
+ */
+static void test_socket_file_replaced(void)
+{
+    Fixture f;
+    struct stat st;
+
+    fixture_start(&f, NULL);
+    g_assert_cmpint(unlink(f.path), ==, 0);
+    g_assert(g_file_set_contents(f.path, "not QEMU's", -1, NULL));
+    qtest_quit(f.qts);
+    g_assert_cmpint(lstat(f.path, &st), ==, 0);
+    g_assert_true(S_ISREG(st.st_mode));
+    g_assert_false(g_file_test(f.path_1_8v, G_FILE_TEST_EXISTS));
+    unlink(f.path);
+    rmdir(f.dir);
+    g_free(f.dir);
+    g_free(f.path);
+    g_free(f.path_1_8v);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1711,6 +1994,13 @@ int main(int argc, char **argv)
     qtest_add_func("/gpiodev/startup-errors", test_startup_errors);
     qtest_add_func("/gpiodev/stale-socket", test_stale_socket);
     qtest_add_func("/gpiodev/client-mode", test_client_mode);
+    qtest_add_func("/gpiodev/socket-file-options",
+                   test_socket_file_options);
+    qtest_add_func("/gpiodev/socket-file-replaced",
+                   test_socket_file_replaced);
+    qtest_add_func("/gpiodev/aspeed/migration", test_migration);
+    qtest_add_func("/gpiodev/aspeed/loadvm", test_loadvm);
+    qtest_add_func("/gpiodev/aspeed/system-reset", test_system_reset);
 
     return g_test_run();
 }
