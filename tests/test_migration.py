@@ -49,7 +49,7 @@ def wait_migration(qmp):
 
 
 def hmp(qmp, command):
-    return qmp.cmd("human-monitor-command", command_line=command)
+    return qmp.cmd("human-monitor-command", **{"command-line": command})
 
 
 def both_read(guest, sock, what):
