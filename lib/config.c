@@ -2,19 +2,18 @@
 /* Line settings, line config and request config. */
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define DEFAULT_EVENT_BUFFER_SIZE 64
-
-static void *xcalloc(size_t n, size_t size)
+static void *zalloc(size_t size)
 {
-    void *p = calloc(n ? n : 1, size);
+    void *p = calloc(1, size);
 
     if (!p) {
-        abort();
+        return qgpio_fail_null(ENOMEM, "out of memory");
     }
     return p;
 }
@@ -23,9 +22,11 @@ static void *xcalloc(size_t n, size_t size)
 
 struct qgpio_line_settings *qgpio_line_settings_new(void)
 {
-    struct qgpio_line_settings *settings = xcalloc(1, sizeof(*settings));
+    struct qgpio_line_settings *settings = zalloc(sizeof(*settings));
 
-    qgpio_line_settings_reset(settings);
+    if (settings) {
+        qgpio_line_settings_reset(settings);
+    }
     return settings;
 }
 
@@ -47,9 +48,11 @@ void qgpio_line_settings_reset(struct qgpio_line_settings *settings)
 struct qgpio_line_settings *
 qgpio_line_settings_copy(struct qgpio_line_settings *settings)
 {
-    struct qgpio_line_settings *copy = xcalloc(1, sizeof(*copy));
+    struct qgpio_line_settings *copy = zalloc(sizeof(*copy));
 
-    *copy = *settings;
+    if (copy) {
+        *copy = *settings;
+    }
     return copy;
 }
 
@@ -133,7 +136,7 @@ qgpio_line_settings_get_output_value(struct qgpio_line_settings *settings)
 
 struct qgpio_line_config *qgpio_line_config_new(void)
 {
-    return xcalloc(1, sizeof(struct qgpio_line_config));
+    return zalloc(sizeof(struct qgpio_line_config));
 }
 
 void qgpio_line_config_reset(struct qgpio_line_config *config)
@@ -161,6 +164,32 @@ static long config_index(struct qgpio_line_config *config, unsigned int offset)
     return -1;
 }
 
+/*
+ * Make room for @more lines.  The arrays only grow, and the count stays,
+ * so a failure half-way leaves the config as it was.
+ */
+static int config_reserve(struct qgpio_line_config *config, size_t more)
+{
+    size_t want = config->num + more;
+    unsigned int *offsets;
+    struct qgpio_line_settings *settings;
+
+    if (more > SIZE_MAX / sizeof(*settings) - config->num) {
+        return qgpio_fail(ENOMEM, "too many lines");
+    }
+    offsets = realloc(config->offsets, want * sizeof(*offsets));
+    if (!offsets) {
+        return qgpio_fail(ENOMEM, "out of memory");
+    }
+    config->offsets = offsets;
+    settings = realloc(config->settings, want * sizeof(*settings));
+    if (!settings) {
+        return qgpio_fail(ENOMEM, "out of memory");
+    }
+    config->settings = settings;
+    return 0;
+}
+
 int qgpio_line_config_add_line_settings(struct qgpio_line_config *config,
                                         const unsigned int *offsets,
                                         size_t num_offsets,
@@ -175,17 +204,14 @@ int qgpio_line_config_add_line_settings(struct qgpio_line_config *config,
         qgpio_line_settings_reset(&defaults);
         settings = &defaults;
     }
+    /* Room for every offset first: a failure then changes nothing. */
+    if (config_reserve(config, num_offsets) < 0) {
+        return -1;
+    }
     for (size_t i = 0; i < num_offsets; i++) {
         long idx = config_index(config, offsets[i]);
 
         if (idx < 0) {
-            config->offsets = realloc(config->offsets, (config->num + 1) *
-                                      sizeof(*config->offsets));
-            config->settings = realloc(config->settings, (config->num + 1) *
-                                       sizeof(*config->settings));
-            if (!config->offsets || !config->settings) {
-                abort();
-            }
             idx = config->num++;
             config->offsets[idx] = offsets[i];
         }
@@ -235,7 +261,9 @@ size_t qgpio_line_config_get_configured_offsets(struct qgpio_line_config *config
 {
     size_t n = config->num < max_offsets ? config->num : max_offsets;
 
-    memcpy(offsets, config->offsets, n * sizeof(*offsets));
+    if (n) {
+        memcpy(offsets, config->offsets, n * sizeof(*offsets));
+    }
     return n;
 }
 
@@ -243,9 +271,11 @@ size_t qgpio_line_config_get_configured_offsets(struct qgpio_line_config *config
 
 struct qgpio_request_config *qgpio_request_config_new(void)
 {
-    struct qgpio_request_config *config = xcalloc(1, sizeof(*config));
+    struct qgpio_request_config *config = zalloc(sizeof(*config));
 
-    config->event_buffer_size = DEFAULT_EVENT_BUFFER_SIZE;
+    if (config) {
+        config->event_buffer_size = QGPIO_EVENT_BUFFER_SIZE_DEFAULT;
+    }
     return config;
 }
 
@@ -257,11 +287,17 @@ void qgpio_request_config_free(struct qgpio_request_config *config)
     }
 }
 
-void qgpio_request_config_set_consumer(struct qgpio_request_config *config,
-                                       const char *consumer)
+int qgpio_request_config_set_consumer(struct qgpio_request_config *config,
+                                      const char *consumer)
 {
+    char *copy;
+
+    if (qgpio_strdup(&copy, consumer) < 0) {
+        return -1;
+    }
     free(config->consumer);
-    config->consumer = consumer ? strdup(consumer) : NULL;
+    config->consumer = copy;
+    return 0;
 }
 
 const char *
@@ -274,8 +310,13 @@ void
 qgpio_request_config_set_event_buffer_size(struct qgpio_request_config *config,
                                            size_t event_buffer_size)
 {
-    config->event_buffer_size = event_buffer_size ? event_buffer_size
-                                                  : DEFAULT_EVENT_BUFFER_SIZE;
+    if (!event_buffer_size) {
+        event_buffer_size = QGPIO_EVENT_BUFFER_SIZE_DEFAULT;
+    }
+    if (event_buffer_size > QGPIO_EVENT_BUFFER_SIZE_MAX) {
+        event_buffer_size = QGPIO_EVENT_BUFFER_SIZE_MAX;
+    }
+    config->event_buffer_size = event_buffer_size;
 }
 
 size_t

@@ -2,6 +2,7 @@
 /* Line info, as the server's "line" replies and "config" events give it. */
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,14 +83,20 @@ int qgpio_line_info_from_msg(const struct qgpio_msg *msg,
     const char *consumer = qgpio_msg_get(msg, "consumer");
     uint64_t offset;
 
-    if (!qgpio_msg_get_u64(msg, "offset", &offset) || !name || !present ||
-        qgpio_line_info_apply_config(info, msg) < 0) {
+    if (!qgpio_msg_get_u64(msg, "offset", &offset) || offset > UINT_MAX ||
+        !name || !present || qgpio_line_info_apply_config(info, msg) < 0) {
         return qgpio_fail(EPROTO, "malformed line info from server");
     }
     info->offset = offset;
     info->present = !strcmp(present, "yes");
-    info->name = *name ? strdup(name) : NULL;
-    info->consumer = consumer ? strdup(consumer) : NULL;
+    if (qgpio_strdup(&info->name, *name ? name : NULL) < 0) {
+        return -1;
+    }
+    if (qgpio_strdup(&info->consumer, consumer) < 0) {
+        free(info->name);
+        info->name = NULL;
+        return -1;
+    }
     return 0;
 }
 
@@ -107,11 +114,18 @@ struct qgpio_line_info *qgpio_line_info_copy(struct qgpio_line_info *info)
     struct qgpio_line_info *copy = malloc(sizeof(*copy));
 
     if (!copy) {
-        abort();
+        return qgpio_fail_null(ENOMEM, "out of memory");
     }
     *copy = *info;
-    copy->name = info->name ? strdup(info->name) : NULL;
-    copy->consumer = info->consumer ? strdup(info->consumer) : NULL;
+    if (qgpio_strdup(&copy->name, info->name) < 0) {
+        free(copy);
+        return NULL;
+    }
+    if (qgpio_strdup(&copy->consumer, info->consumer) < 0) {
+        free(copy->name);
+        free(copy);
+        return NULL;
+    }
     return copy;
 }
 

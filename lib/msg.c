@@ -8,7 +8,10 @@
 
 #include "internal.h"
 
-void qgpio_append(char **out, size_t *len, const char *fmt, ...)
+/* Words a message has room for before its word list grows. */
+#define QGPIO_MSG_WORDS 16
+
+int qgpio_append(char **out, size_t *len, const char *fmt, ...)
 {
     va_list ap;
     char *grown;
@@ -17,15 +20,28 @@ void qgpio_append(char **out, size_t *len, const char *fmt, ...)
     va_start(ap, fmt);
     n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    if (n < 0) {
+        return qgpio_fail(EINVAL, "cannot format '%s'", fmt);
+    }
     grown = realloc(*out, *len + n + 1);
     if (!grown) {
-        abort();
+        return qgpio_fail(ENOMEM, "out of memory");
     }
     va_start(ap, fmt);
     vsnprintf(grown + *len, n + 1, fmt, ap);
     va_end(ap);
     *out = grown;
     *len += n;
+    return 0;
+}
+
+int qgpio_strdup(char **out, const char *s)
+{
+    *out = s ? strdup(s) : NULL;
+    if (s && !*out) {
+        return qgpio_fail(ENOMEM, "out of memory");
+    }
+    return 0;
 }
 
 static bool needs_quotes(const char *s)
@@ -43,29 +59,49 @@ static bool needs_quotes(const char *s)
     return false;
 }
 
-void qgpio_quote(char **out, size_t *len, const char *s)
+/* Append the quoted form of @c, without its quotes. */
+static int quote_char(char **out, size_t *len, unsigned char c)
 {
-    if (!needs_quotes(s)) {
-        qgpio_append(out, len, "%s", s);
-        return;
+    if (c == '"' || c == '\\') {
+        return qgpio_append(out, len, "\\%c", c);
     }
-    qgpio_append(out, len, "\"");
-    for (; *s; s++) {
-        unsigned char c = *s;
+    if (c == '\n') {
+        return qgpio_append(out, len, "\\n");
+    }
+    if (c == '\t') {
+        return qgpio_append(out, len, "\\t");
+    }
+    if (c < ' ' || c == 0x7f) {
+        return qgpio_append(out, len, "\\x%02x", c);
+    }
+    return qgpio_append(out, len, "%c", c);
+}
 
-        if (c == '"' || c == '\\') {
-            qgpio_append(out, len, "\\%c", c);
-        } else if (c == '\n') {
-            qgpio_append(out, len, "\\n");
-        } else if (c == '\t') {
-            qgpio_append(out, len, "\\t");
-        } else if (c < ' ' || c == 0x7f) {
-            qgpio_append(out, len, "\\x%02x", c);
-        } else {
-            qgpio_append(out, len, "%c", c);
+int qgpio_quote(char **out, size_t *len, const char *s)
+{
+    size_t old_len = *len;
+
+    if (!needs_quotes(s)) {
+        return qgpio_append(out, len, "%s", s);
+    }
+    if (qgpio_append(out, len, "\"") < 0) {
+        return -1;
+    }
+    for (; *s; s++) {
+        if (quote_char(out, len, *s) < 0) {
+            goto fail;
         }
     }
-    qgpio_append(out, len, "\"");
+    if (qgpio_append(out, len, "\"") < 0) {
+        goto fail;
+    }
+    return 0;
+
+fail:
+    /* The buffer may have moved, but what it held is as it was. */
+    *len = old_len;
+    (*out)[old_len] = '\0';
+    return -1;
 }
 
 static int hex_digit(char c)
@@ -162,20 +198,29 @@ static int parse_error(struct qgpio_msg *msg)
     return 0;
 }
 
-int qgpio_msg_parse(const char *line, struct qgpio_msg *msg)
+/* Make room for one more word; false with ENOMEM. */
+static bool grow_argv(struct qgpio_msg *msg, size_t *cap)
 {
-    size_t cap = 8;
+    char **grown;
+
+    if (msg->argc < *cap) {
+        return true;
+    }
+    grown = realloc(msg->argv, *cap * 2 * sizeof(*msg->argv));
+    if (!grown) {
+        return false;
+    }
+    msg->argv = grown;
+    *cap *= 2;
+    return true;
+}
+
+/* Cut msg->buf into words, unquoting them in place. */
+static int split_words(struct qgpio_msg *msg)
+{
+    size_t cap = QGPIO_MSG_WORDS;
     char *p, *q;
 
-    msg->buf = strdup(line);
-    msg->argc = 0;
-    msg->argv = malloc(cap * sizeof(*msg->argv));
-    if (!msg->buf || !msg->argv) {
-        abort();
-    }
-    if (!strncmp(line, "err ", 4)) {
-        return parse_error(msg);
-    }
     p = q = msg->buf;
     for (;;) {
         while (*p == ' ' || *p == '\t') {
@@ -184,18 +229,12 @@ int qgpio_msg_parse(const char *line, struct qgpio_msg *msg)
         if (!*p) {
             break;
         }
-        if (msg->argc == cap) {
-            cap *= 2;
-            msg->argv = realloc(msg->argv, cap * sizeof(*msg->argv));
-            if (!msg->argv) {
-                abort();
-            }
+        if (!grow_argv(msg, &cap)) {
+            return qgpio_fail(ENOMEM, "out of memory");
         }
         msg->argv[msg->argc++] = q;
         if (!take_word(&p, &q)) {
-            qgpio_msg_clear(msg);
-            return qgpio_fail(EPROTO, "malformed message from server: %s",
-                              line);
+            return qgpio_fail(EPROTO, "malformed message from server");
         }
         /* The terminator may overwrite the blank after the word. */
         if (*p) {
@@ -204,10 +243,43 @@ int qgpio_msg_parse(const char *line, struct qgpio_msg *msg)
         *q++ = '\0';
     }
     if (!msg->argc) {
-        qgpio_msg_clear(msg);
         return qgpio_fail(EPROTO, "empty message from server");
     }
     return 0;
+}
+
+int qgpio_msg_parse(const char *line, size_t len, struct qgpio_msg *msg)
+{
+    int ret;
+
+    *msg = (struct qgpio_msg){ 0 };
+    /* The server quotes every control character: a NUL is garbage. */
+    if (memchr(line, '\0', len)) {
+        return qgpio_fail(EPROTO, "NUL byte in a message from the server");
+    }
+    msg->buf = malloc(len + 1);
+    msg->argv = malloc(QGPIO_MSG_WORDS * sizeof(*msg->argv));
+    if (!msg->buf || !msg->argv) {
+        qgpio_msg_clear(msg);
+        return qgpio_fail(ENOMEM, "out of memory");
+    }
+    memcpy(msg->buf, line, len);
+    msg->buf[len] = '\0';
+    if (len >= 4 && !memcmp(line, "err ", 4)) {
+        return parse_error(msg);
+    }
+    ret = split_words(msg);
+    if (ret < 0) {
+        int err = errno;
+
+        qgpio_msg_clear(msg);
+        if (err == EPROTO) {
+            return qgpio_fail(EPROTO, "malformed message from server: "
+                              "%.*s", (int)(len < 200 ? len : 200), line);
+        }
+        errno = err;
+    }
+    return ret;
 }
 
 void qgpio_msg_clear(struct qgpio_msg *msg)
@@ -245,42 +317,51 @@ bool qgpio_msg_get_u64(const struct qgpio_msg *msg, const char *key,
     return !errno && !*end;
 }
 
-void qgpio_msg_list_push(struct qgpio_msg_list *list, struct qgpio_msg *msg)
+/* Double the ring's room, its messages moved to the front. */
+static int list_grow(struct qgpio_msg_list *list)
 {
-    if (list->len == list->cap && list->head) {
-        /* Reuse the room of the messages already taken. */
-        list->len -= list->head;
-        memmove(list->msgs, list->msgs + list->head,
-                list->len * sizeof(*list->msgs));
-        list->head = 0;
+    size_t size = list->size ? list->size * 2 : 16;
+    struct qgpio_msg *msgs = malloc(size * sizeof(*msgs));
+
+    if (!msgs) {
+        return qgpio_fail(ENOMEM, "out of memory");
     }
-    if (list->len == list->cap) {
-        list->cap = list->cap ? list->cap * 2 : 16;
-        list->msgs = realloc(list->msgs, list->cap * sizeof(*list->msgs));
-        if (!list->msgs) {
-            abort();
-        }
+    for (size_t i = 0; i < list->count; i++) {
+        msgs[i] = *qgpio_msg_list_at(list, i);
     }
-    list->msgs[list->len++] = *msg;
+    free(list->msgs);
+    list->msgs = msgs;
+    list->size = size;
+    list->head = 0;
+    return 0;
+}
+
+int qgpio_msg_list_push(struct qgpio_msg_list *list, struct qgpio_msg *msg)
+{
+    if (list->count == list->size && list_grow(list) < 0) {
+        return -1;
+    }
+    list->msgs[(list->head + list->count) % list->size] = *msg;
+    list->count++;
     *msg = (struct qgpio_msg){ 0 };
+    return 0;
 }
 
 bool qgpio_msg_list_shift(struct qgpio_msg_list *list, struct qgpio_msg *msg)
 {
-    if (list->head == list->len) {
+    if (!list->count) {
         return false;
     }
-    *msg = list->msgs[list->head++];
-    if (list->head == list->len) {
-        list->head = list->len = 0;
-    }
+    *msg = list->msgs[list->head];
+    list->head = (list->head + 1) % list->size;
+    list->count--;
     return true;
 }
 
 void qgpio_msg_list_clear(struct qgpio_msg_list *list)
 {
-    for (size_t i = list->head; i < list->len; i++) {
-        qgpio_msg_clear(&list->msgs[i]);
+    for (size_t i = 0; i < list->count; i++) {
+        qgpio_msg_clear(qgpio_msg_list_at(list, i));
     }
     free(list->msgs);
     *list = (struct qgpio_msg_list){ 0 };

@@ -17,7 +17,11 @@
  *
  * Errors: functions return NULL or -1 and set errno; qgpio_strerror()
  * returns a message that says what went wrong, including what the
- * server said.
+ * server said.  The library never aborts: when memory runs out, the call
+ * fails with ENOMEM and every object stays valid, as it was or as the
+ * server left it (a request whose "set" QEMU applied keeps the new
+ * values even if reading the reply then failed); an event that arrives
+ * while memory is short is dropped and counted as lost.
  *
  * Blocking: nothing blocks unless asked to.  Reading an info event or
  * an edge event blocks until one arrives; wait functions take a
@@ -30,6 +34,10 @@
  * Events are converted when they are read, with the settings then in
  * force: events still unread when a request is reconfigured are
  * reported with the new settings.
+ *
+ * Memory is bounded: a server line is at most QGPIO_MAX_LINE_LENGTH
+ * bytes, and each chip and line request keeps a bounded queue of events
+ * received and not read yet (see qgpio_request_config_set_event_buffer_size).
  *
  * Threads: an object may be used by one thread at a time; different
  * objects may be used from different threads.  The message of
@@ -54,6 +62,32 @@ extern "C" {
 
 /* How long a call waits for the server's reply by default. */
 #define QGPIO_REPLY_TIMEOUT_MS 10000
+
+/*
+ * The longest line the library takes from a server, its LF included.
+ * The protocol limits request lines to 4096 bytes; a server line repeats
+ * at most one request's worth of a client's words (a consumer name, the
+ * lines named in a get), which the server's quoting can double, besides
+ * fields of its own.  A longer line, or an unterminated one that grows
+ * past this, is a protocol error: the call fails with EPROTO and the
+ * object's connection is closed.
+ */
+#define QGPIO_MAX_LINE_LENGTH 16384
+
+/*
+ * Events received and not read yet that a chip keeps, and a line request
+ * unless its request config says otherwise.  When the queue is full the
+ * library reads no more events from the socket (QEMU then keeps them,
+ * and counts those it has to drop), except while it waits for a reply:
+ * then the oldest queued event is dropped to make room, and counted in
+ * qgpio_line_request_get_lost_events(), as the kernel's event buffer of
+ * a line request drops its oldest events.  (A chip has no such count,
+ * as libgpiod has none for info events: qgpio_chip_get_line_info()
+ * tells the line's state after a loss.)
+ */
+#define QGPIO_EVENT_BUFFER_SIZE_DEFAULT 4096
+/* The largest queue a request config can ask for. */
+#define QGPIO_EVENT_BUFFER_SIZE_MAX 65536
 
 struct qgpio_chip;
 struct qgpio_chip_info;
@@ -123,14 +157,15 @@ QGPIO_API const char *qgpio_api_version(void);
 
 /*
  * The directory of chip sockets: $QEMU_GPIO_DIR, else
- * $XDG_RUNTIME_DIR/qemu-gpio, else /tmp/qemu-gpio-UID.  Free with free().
+ * $XDG_RUNTIME_DIR/qemu-gpio, else /tmp/qemu-gpio-UID.  Free with free();
+ * NULL with errno ENOMEM if memory runs out.
  */
 QGPIO_API char *qgpio_socket_dir(void);
 /*
  * The socket of @chip: @chip itself if it contains a '/' or is a TCP
  * address "tcp:HOST:PORT" (HOST a name, an IPv4 address or an IPv6
  * address in brackets), else DIR/@chip or DIR/@chip.sock, whichever
- * exists (the first if neither).
+ * exists (the first if neither).  Free with free(); NULL with ENOMEM.
  */
 QGPIO_API char *qgpio_chip_path(const char *chip);
 /* True if @path is a socket that speaks the gpiodev protocol. */
@@ -288,12 +323,22 @@ qgpio_line_config_get_configured_offsets(struct qgpio_line_config *config,
 
 QGPIO_API struct qgpio_request_config *qgpio_request_config_new(void);
 QGPIO_API void qgpio_request_config_free(struct qgpio_request_config *config);
-/* Shown to other clients as the driver of the request's output lines. */
-QGPIO_API void
+/*
+ * Shown to other clients as the driver of the request's output lines.
+ * The name is copied: 0, or -1 with errno ENOMEM, and then the config
+ * keeps the consumer it had.  (Unlike libgpiod's, which returns void and
+ * truncates names to a fixed size: a consumer here has no fixed limit.)
+ */
+QGPIO_API int
 qgpio_request_config_set_consumer(struct qgpio_request_config *config,
                                   const char *consumer);
 QGPIO_API const char *
 qgpio_request_config_get_consumer(struct qgpio_request_config *config);
+/*
+ * How many events received and not read yet the request keeps (see
+ * QGPIO_EVENT_BUFFER_SIZE_DEFAULT): 0 means the default, and sizes
+ * above QGPIO_EVENT_BUFFER_SIZE_MAX are taken as that maximum.
+ */
 QGPIO_API void
 qgpio_request_config_set_event_buffer_size(struct qgpio_request_config *config,
                                            size_t event_buffer_size);
@@ -352,7 +397,12 @@ QGPIO_API int
 qgpio_line_request_read_edge_events(struct qgpio_line_request *request,
                                     struct qgpio_edge_event_buffer *buffer,
                                     size_t max_events);
-/* Events QEMU dropped because this request did not read them in time. */
+/*
+ * Events lost because this request did not read them in time: those
+ * QEMU dropped (it says how many), and those the library dropped from
+ * the request's full queue or could not queue for lack of memory.
+ * Sequence numbers show where edges are missing.
+ */
 QGPIO_API uint64_t
 qgpio_line_request_get_lost_events(struct qgpio_line_request *request);
 

@@ -77,94 +77,117 @@ static enum qgpio_line_edge physical_edge(const struct qgpio_line_settings *s)
     return s->edge;
 }
 
-/*
- * Append the requests that bring the server to the lines' settings:
- * drive the outputs, stop driving the others, and subscribe to the
- * edges asked for.  @fresh: nothing is held or subscribed yet.
- */
-static void settings_requests(struct qgpio_line_request *req, bool fresh,
-                              char ***requests, size_t *n)
+/* The most requests settings_requests() makes, and a hello. */
+#define MAX_SETUP_REQUESTS 8
+
+/* Append to @requests the "subscribe KIND" of the lines whose edge is @edge. */
+static int subscribe_request(struct qgpio_line_request *req,
+                             enum qgpio_line_edge edge, const char *kind,
+                             char **requests, size_t *n)
 {
-    static const struct {
-        enum qgpio_line_edge edge;
-        const char *kind;
-    } kinds[] = {
-        { QGPIO_LINE_EDGE_RISING, "rising" },
-        { QGPIO_LINE_EDGE_FALLING, "falling" },
-        { QGPIO_LINE_EDGE_BOTH, "both" },
-    };
-    char *set = NULL, *release = NULL;
-    size_t set_len = 0, release_len = 0;
+    char *sub = NULL;
+    size_t len = 0;
 
     for (size_t i = 0; i < req->num_lines; i++) {
+        if (physical_edge(&req->lines[i].settings) != edge) {
+            continue;
+        }
+        if ((!sub && qgpio_append(&sub, &len, "subscribe %s", kind) < 0) ||
+            qgpio_append(&sub, &len, " %u", req->lines[i].offset) < 0) {
+            free(sub);
+            return -1;
+        }
+    }
+    if (sub) {
+        requests[(*n)++] = sub;
+    }
+    return 0;
+}
+
+/*
+ * Append to @requests (room for MAX_SETUP_REQUESTS) the requests that
+ * bring the server to the lines' settings: drive the outputs, stop
+ * driving the others, and subscribe to the edges asked for.  @fresh:
+ * nothing is held or subscribed yet.  On failure, what was appended is
+ * the caller's to free, with free_requests().
+ */
+static int settings_requests(struct qgpio_line_request *req, bool fresh,
+                             char **requests, size_t *n)
+{
+    char *set = NULL, *release = NULL;
+    size_t set_len = 0, release_len = 0;
+    int ret = 0;
+
+    for (size_t i = 0; i < req->num_lines && ret == 0; i++) {
         struct req_line *line = &req->lines[i];
 
         if (line->settings.direction == QGPIO_LINE_DIRECTION_OUTPUT) {
-            qgpio_append(&set, &set_len, "%s%u=%d", set ? " " : "set ",
-                         line->offset,
-                         physical(line, line->settings.output_value));
+            ret = qgpio_append(&set, &set_len, "%s%u=%d", set ? " " : "set ",
+                               line->offset,
+                               physical(line, line->settings.output_value));
         } else if (!fresh) {
-            qgpio_append(&release, &release_len, "%s%u",
-                         release ? " " : "release ", line->offset);
+            ret = qgpio_append(&release, &release_len, "%s%u",
+                               release ? " " : "release ", line->offset);
         }
     }
-    *requests = realloc(*requests, (*n + 6) * sizeof(**requests));
-    if (!*requests) {
-        abort();
+    if (ret < 0) {
+        free(set);
+        free(release);
+        return -1;
     }
     if (set) {
-        (*requests)[(*n)++] = set;
+        requests[(*n)++] = set;
     }
     if (release) {
-        (*requests)[(*n)++] = release;
+        requests[(*n)++] = release;
     }
     if (!fresh) {
-        (*requests)[(*n)++] = strdup("unsubscribe all");
-    }
-    for (size_t k = 0; k < 3; k++) {
-        char *sub = NULL;
-        size_t len = 0;
-
-        for (size_t i = 0; i < req->num_lines; i++) {
-            if (physical_edge(&req->lines[i].settings) != kinds[k].edge) {
-                continue;
-            }
-            if (!sub) {
-                qgpio_append(&sub, &len, "subscribe %s", kinds[k].kind);
-            }
-            qgpio_append(&sub, &len, " %u", req->lines[i].offset);
+        if (qgpio_strdup(&requests[*n], "unsubscribe all") < 0) {
+            return -1;
         }
-        if (sub) {
-            (*requests)[(*n)++] = sub;
-        }
+        (*n)++;
     }
+    if (subscribe_request(req, QGPIO_LINE_EDGE_RISING, "rising",
+                          requests, n) < 0 ||
+        subscribe_request(req, QGPIO_LINE_EDGE_FALLING, "falling",
+                          requests, n) < 0 ||
+        subscribe_request(req, QGPIO_LINE_EDGE_BOTH, "both",
+                          requests, n) < 0) {
+        return -1;
+    }
+    return 0;
 }
 
-/* Send @requests pipelined, then read every reply; -1 on the first error. */
-static int run_pipelined(struct qgpio_conn *conn, char **requests, size_t n)
+/*
+ * Send @requests pipelined, then read every reply; -1 on the first error.
+ * *@all_accepted tells whether the server accepted every one (true even
+ * if reading a reply then ran out of memory).
+ */
+static int run_pipelined(struct qgpio_conn *conn, char **requests, size_t n,
+                         bool *all_accepted)
 {
     int ret = 0, err = 0;
     size_t sent = 0;
 
+    *all_accepted = false;
     for (; sent < n; sent++) {
         if (qgpio_conn_send(conn, requests[sent]) < 0) {
             return -1;
         }
     }
+    *all_accepted = true;
     for (size_t i = 0; i < sent; i++) {
-        struct qgpio_reply reply;
+        bool accepted;
 
-        if (qgpio_conn_recv(conn, &reply) < 0) {
-            if (!ret) {
-                ret = -1;
-                err = errno;
-            }
-            if (conn->broken) {
-                break;
-            }
-            continue;
+        if (qgpio_conn_recv_status(conn, &accepted) < 0 && !ret) {
+            ret = -1;
+            err = errno;
         }
-        qgpio_reply_clear(&reply);
+        *all_accepted &= accepted;
+        if (conn->broken) {
+            *all_accepted = false;
+            break;
+        }
     }
     errno = err;
     return ret;
@@ -172,10 +195,52 @@ static int run_pipelined(struct qgpio_conn *conn, char **requests, size_t n)
 
 static void free_requests(char **requests, size_t n)
 {
+    if (!requests) {
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         free(requests[i]);
     }
     free(requests);
+}
+
+/* The "hello" that names a request's connection after its consumer. */
+static int hello_request(const char *consumer, char **requests, size_t *n)
+{
+    char *hello = NULL;
+    size_t len = 0;
+
+    if (qgpio_append(&hello, &len, "hello name=") < 0 ||
+        qgpio_quote(&hello, &len, consumer) < 0) {
+        free(hello);
+        return -1;
+    }
+    requests[(*n)++] = hello;
+    return 0;
+}
+
+/* A request with the lines of @line_cfg, not connected yet. */
+static struct qgpio_line_request *
+request_new(struct qgpio_chip *chip, struct qgpio_line_config *line_cfg)
+{
+    struct qgpio_line_request *req = calloc(1, sizeof(*req));
+
+    if (!req) {
+        return qgpio_fail_null(ENOMEM, "out of memory");
+    }
+    req->conn.fd = -1;
+    req->num_lines = line_cfg->num;
+    req->lines = calloc(req->num_lines, sizeof(*req->lines));
+    if (!req->lines || qgpio_strdup(&req->chip_name,
+                                    qgpio_chip_name(chip)) < 0) {
+        qgpio_line_request_release(req);
+        return qgpio_fail_null(ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < req->num_lines; i++) {
+        req->lines[i].offset = line_cfg->offsets[i];
+        req->lines[i].settings = line_cfg->settings[i];
+    }
+    return req;
 }
 
 struct qgpio_line_request *
@@ -186,9 +251,7 @@ qgpio_chip_request_lines(struct qgpio_chip *chip,
     struct qgpio_line_request *req;
     char **requests = NULL;
     size_t n = 0;
-    char *hello = NULL;
-    size_t hello_len = 0;
-    int ret;
+    bool accepted;
 
     if (!line_cfg || !line_cfg->num) {
         return qgpio_fail_null(EINVAL, "no lines to request");
@@ -206,42 +269,34 @@ qgpio_chip_request_lines(struct qgpio_chip *chip,
         }
     }
 
-    req = calloc(1, sizeof(*req));
+    req = request_new(chip, line_cfg);
     if (!req) {
-        abort();
+        return NULL;
     }
-    req->chip_name = strdup(qgpio_chip_name(chip));
-    req->num_lines = line_cfg->num;
-    req->lines = calloc(req->num_lines, sizeof(*req->lines));
-    if (!req->chip_name || !req->lines) {
-        abort();
-    }
-    for (size_t i = 0; i < req->num_lines; i++) {
-        req->lines[i].offset = line_cfg->offsets[i];
-        req->lines[i].settings = line_cfg->settings[i];
-    }
-    if (qgpio_conn_open(&req->conn, qgpio_chip_get_path(chip)) < 0) {
+    if (qgpio_conn_open(&req->conn, qgpio_chip_get_path(chip),
+                        req_cfg ? req_cfg->event_buffer_size
+                                : QGPIO_EVENT_BUFFER_SIZE_DEFAULT) < 0) {
         goto fail;
     }
-
-    requests = calloc(1, sizeof(*requests));
-    if (req_cfg && req_cfg->consumer) {
-        qgpio_append(&hello, &hello_len, "hello name=");
-        qgpio_quote(&hello, &hello_len, req_cfg->consumer);
-        requests[n++] = hello;
+    requests = calloc(MAX_SETUP_REQUESTS, sizeof(*requests));
+    if (!requests) {
+        qgpio_fail(ENOMEM, "out of memory");
+        goto fail;
     }
-    settings_requests(req, true, &requests, &n);
-    ret = run_pipelined(&req->conn, requests, n);
+    if ((req_cfg && req_cfg->consumer &&
+         hello_request(req_cfg->consumer, requests, &n) < 0) ||
+        settings_requests(req, true, requests, &n) < 0 ||
+        run_pipelined(&req->conn, requests, n, &accepted) < 0) {
+        goto fail;
+    }
     free_requests(requests, n);
-    if (ret < 0) {
-        goto fail;
-    }
     return req;
 
 fail:
     {
         int err = errno;
 
+        free_requests(requests, n);
         qgpio_line_request_release(req);
         errno = err;
         return NULL;
@@ -250,8 +305,6 @@ fail:
 
 void qgpio_line_request_release(struct qgpio_line_request *request)
 {
-    struct qgpio_reply reply;
-
     if (!request) {
         return;
     }
@@ -259,9 +312,8 @@ void qgpio_line_request_release(struct qgpio_line_request *request)
      * Closing the connection would release the lines too, but only once
      * QEMU notices; asking first means they are free when we return.
      */
-    if (request->conn.fd >= 0 && !request->conn.broken &&
-        qgpio_conn_request(&request->conn, &reply, "release") == 0) {
-        qgpio_reply_clear(&reply);
+    if (request->conn.fd >= 0 && !request->conn.broken) {
+        qgpio_conn_request_status(&request->conn, NULL, "release");
     }
     qgpio_conn_close(&request->conn);
     free(request->lines);
@@ -321,7 +373,11 @@ int qgpio_line_request_get_values_subset(struct qgpio_line_request *request,
             return qgpio_fail(EINVAL, "line %u is not in the request",
                               offsets[i]);
         }
-        qgpio_append(&get, &len, "%s%u", get ? " " : "get ", offsets[i]);
+        if (qgpio_append(&get, &len, "%s%u", get ? " " : "get ",
+                         offsets[i]) < 0) {
+            free(get);
+            return -1;
+        }
     }
     ret = qgpio_conn_send(&request->conn, get);
     free(get);
@@ -365,7 +421,7 @@ static unsigned int *requested_offsets(struct qgpio_line_request *request)
     unsigned int *offsets = calloc(request->num_lines, sizeof(*offsets));
 
     if (!offsets) {
-        abort();
+        return qgpio_fail_null(ENOMEM, "out of memory");
     }
     qgpio_line_request_get_requested_offsets(request, offsets,
                                              request->num_lines);
@@ -376,10 +432,13 @@ int qgpio_line_request_get_values(struct qgpio_line_request *request,
                                   enum qgpio_line_value *values)
 {
     unsigned int *offsets = requested_offsets(request);
-    int ret = qgpio_line_request_get_values_subset(request,
-                                                   request->num_lines,
-                                                   offsets, values);
+    int ret;
 
+    if (!offsets) {
+        return -1;
+    }
+    ret = qgpio_line_request_get_values_subset(request, request->num_lines,
+                                               offsets, values);
     free(offsets);
     return ret;
 }
@@ -389,9 +448,9 @@ int qgpio_line_request_set_values_subset(struct qgpio_line_request *request,
                                          const unsigned int *offsets,
                                          const enum qgpio_line_value *values)
 {
-    struct qgpio_reply reply;
     char *set = NULL;
     size_t len = 0;
+    bool accepted;
     int ret;
 
     if (!num_values) {
@@ -415,19 +474,25 @@ int qgpio_line_request_set_values_subset(struct qgpio_line_request *request,
             free(set);
             return qgpio_fail(EINVAL, "invalid value %d", values[i]);
         }
-        qgpio_append(&set, &len, "%s%u=%d", set ? " " : "set ", offsets[i],
-                     physical(line, values[i]));
+        if (qgpio_append(&set, &len, "%s%u=%d", set ? " " : "set ",
+                         offsets[i], physical(line, values[i])) < 0) {
+            free(set);
+            return -1;
+        }
     }
     ret = qgpio_conn_send(&request->conn, set);
     free(set);
-    if (ret < 0 || qgpio_conn_recv(&request->conn, &reply) < 0) {
+    if (ret < 0) {
         return -1;
     }
-    qgpio_reply_clear(&reply);
-    for (size_t i = 0; i < num_values; i++) {
-        find_line(request, offsets[i])->settings.output_value = values[i];
+    ret = qgpio_conn_recv_status(&request->conn, &accepted);
+    /* What QEMU drives now, even if its reply could not be read whole. */
+    if (accepted) {
+        for (size_t i = 0; i < num_values; i++) {
+            find_line(request, offsets[i])->settings.output_value = values[i];
+        }
     }
-    return 0;
+    return ret;
 }
 
 int qgpio_line_request_set_value(struct qgpio_line_request *request,
@@ -441,11 +506,41 @@ int qgpio_line_request_set_values(struct qgpio_line_request *request,
                                   const enum qgpio_line_value *values)
 {
     unsigned int *offsets = requested_offsets(request);
-    int ret = qgpio_line_request_set_values_subset(request,
-                                                   request->num_lines,
-                                                   offsets, values);
+    int ret;
 
+    if (!offsets) {
+        return -1;
+    }
+    ret = qgpio_line_request_set_values_subset(request, request->num_lines,
+                                               offsets, values);
     free(offsets);
+    return ret;
+}
+
+/*
+ * Send the requests that bring the server to the request's new settings.
+ * Driving the new outputs is what can be refused (busy lines): done
+ * first and alone, a refusal leaves everything as it was.
+ */
+static int run_reconfigure(struct qgpio_line_request *request,
+                           char **requests, size_t n, bool *all_accepted)
+{
+    size_t first = n && !strncmp(requests[0], "set ", 4) ? 1 : 0;
+    int ret = 0, err = 0;
+
+    if (first) {
+        ret = run_pipelined(&request->conn, requests, 1, all_accepted);
+        if (ret < 0 && !*all_accepted) {
+            return -1;
+        }
+        err = errno;
+    }
+    /* Taken but not read whole: the rest must follow all the same. */
+    if (run_pipelined(&request->conn, requests + first, n - first,
+                      all_accepted) < 0) {
+        return -1;
+    }
+    errno = err;
     return ret;
 }
 
@@ -453,8 +548,9 @@ int qgpio_line_request_reconfigure_lines(struct qgpio_line_request *request,
                                          struct qgpio_line_config *line_cfg)
 {
     struct req_line *old;
-    char **requests = NULL;
+    char **requests;
     size_t n = 0;
+    bool accepted;
     int ret;
 
     if (!line_cfg || !line_cfg->num) {
@@ -471,8 +567,11 @@ int qgpio_line_request_reconfigure_lines(struct qgpio_line_request *request,
         }
     }
     old = malloc(request->num_lines * sizeof(*old));
-    if (!old) {
-        abort();
+    requests = calloc(MAX_SETUP_REQUESTS, sizeof(*requests));
+    if (!old || !requests) {
+        free(old);
+        free(requests);
+        return qgpio_fail(ENOMEM, "out of memory");
     }
     memcpy(old, request->lines, request->num_lines * sizeof(*old));
     /* Lines the new configuration leaves out get the defaults. */
@@ -483,21 +582,17 @@ int qgpio_line_request_reconfigure_lines(struct qgpio_line_request *request,
         find_line(request, line_cfg->offsets[i])->settings =
             line_cfg->settings[i];
     }
-    settings_requests(request, false, &requests, &n);
-    /*
-     * Driving the new outputs is what can be refused (busy lines):
-     * done first and alone, a refusal leaves everything as it was.
-     */
-    if (n && !strncmp(requests[0], "set ", 4)) {
-        ret = run_pipelined(&request->conn, requests, 1);
-        if (ret == 0) {
-            ret = run_pipelined(&request->conn, requests + 1, n - 1);
-        }
-    } else {
-        ret = run_pipelined(&request->conn, requests, n);
+    ret = settings_requests(request, false, requests, &n);
+    accepted = false;
+    if (ret == 0) {
+        ret = run_reconfigure(request, requests, n, &accepted);
     }
     free_requests(requests, n);
-    if (ret < 0) {
+    /*
+     * Undone unless the server took every request: then its state is
+     * the new one even if a reply could not be read whole.
+     */
+    if (ret < 0 && !accepted) {
         int err = errno;
 
         memcpy(request->lines, old, request->num_lines * sizeof(*old));
@@ -577,14 +672,20 @@ int qgpio_line_request_read_edge_events(struct qgpio_line_request *request,
     if (qgpio_line_request_wait_edge_events(request, -1) < 0) {
         return -1;
     }
-    /* Take whatever else is already there in the same read. */
-    qgpio_conn_poll(&request->conn);
+    /*
+     * Take whatever else is already there in the same read.  A closed
+     * connection is reported by the next read, after its last events;
+     * running out of memory now, with nothing taken yet, is reported now.
+     */
+    if (qgpio_conn_poll(&request->conn) < 0 && errno == ENOMEM) {
+        return -1;
+    }
     while (buffer->num < max && qgpio_msg_list_count(events)) {
+        struct qgpio_msg *first = qgpio_msg_list_at(events, 0);
         struct qgpio_msg msg;
 
-        if (edge_deliverable(request, &events->msgs[events->head])) {
-            edge_from_msg(request, &events->msgs[events->head],
-                          &buffer->events[buffer->num++]);
+        if (edge_deliverable(request, first)) {
+            edge_from_msg(request, first, &buffer->events[buffer->num++]);
         }
         qgpio_msg_list_shift(events, &msg);
         qgpio_msg_clear(&msg);
@@ -594,7 +695,8 @@ int qgpio_line_request_read_edge_events(struct qgpio_line_request *request,
 
 uint64_t qgpio_line_request_get_lost_events(struct qgpio_line_request *request)
 {
-    return request->lost;
+    /* QEMU's count, as its notices were read, and the library's. */
+    return request->lost + request->conn.events_lost;
 }
 
 void qgpio_edge_event_free(struct qgpio_edge_event *event)
@@ -607,7 +709,7 @@ struct qgpio_edge_event *qgpio_edge_event_copy(struct qgpio_edge_event *event)
     struct qgpio_edge_event *copy = malloc(sizeof(*copy));
 
     if (!copy) {
-        abort();
+        return qgpio_fail_null(ENOMEM, "out of memory");
     }
     *copy = *event;
     return copy;
@@ -647,12 +749,13 @@ struct qgpio_edge_event_buffer *qgpio_edge_event_buffer_new(size_t capacity)
         capacity = 64;
     }
     if (!buffer) {
-        abort();
+        return qgpio_fail_null(ENOMEM, "out of memory");
     }
     buffer->capacity = capacity;
     buffer->events = calloc(capacity, sizeof(*buffer->events));
     if (!buffer->events) {
-        abort();
+        free(buffer);
+        return qgpio_fail_null(ENOMEM, "out of memory");
     }
     return buffer;
 }

@@ -149,13 +149,13 @@ def socket_args(listeners, gpiodevs, qmp_path=None):
     """QEMU's arguments for gpiodevs and a QMP monitor on sockets bound
     here (kept in @listeners, passed as file descriptors).  @gpiodevs
     maps a gpiodev id to (controller QOM path, socket path, or a
-    listening socket)."""
+    listening socket[, more -gpiodev options such as ",tls-creds=x"])."""
     args = []
-    for gid, (device, path) in gpiodevs.items():
+    for gid, (device, path, *more) in gpiodevs.items():
         s = path if isinstance(path, socket.socket) else listen_unix(path)
         listeners[gid] = s
         args += ["-gpiodev", f"socket,id={gid},device={device},"
-                 f"addr.type=fd,addr.str={s.fileno()}"]
+                 f"addr.type=fd,addr.str={s.fileno()}{''.join(more)}"]
     if qmp_path:
         s = listeners["qmp"] = listen_unix(qmp_path, 1)
         args += ["-chardev", f"socket,id=qmp,fd={s.fileno()},server=on,"

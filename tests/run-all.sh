@@ -74,6 +74,8 @@ done
 # migration and snapshots with the Debian guest.
 run socket-lifecycle 300 "$PYTHON" "$top/tests/test_socket_lifecycle.py"
 run migration 600 "$PYTHON" "$top/tests/test_migration.py"
+# TLS and authorization with GnuTLS's certtool certificates.
+run tls 300 "$PYTHON" "$top/tests/test_tls.py"
 # Core, backends and monitor code depend one way only.
 run layering 60 bash "$top/tests/check_layering.sh" "$qemu_build" \
     "$top/build/qemu-src"

@@ -576,20 +576,27 @@ struct qgpio_line_request *request_refs(struct chip *c,
     struct qgpio_line_request *req = NULL;
     bool any = false;
 
+    if (!lc || !rc) {
+        die("out of memory");
+    }
     for (size_t i = 0; i < n; i++) {
         if (refs[i].chip == c) {
             if (values) {
                 qgpio_line_settings_set_output_value(s, values[i]);
             }
-            qgpio_line_config_add_line_settings(lc, &refs[i].offset, 1, s);
+            if (qgpio_line_config_add_line_settings(lc, &refs[i].offset, 1,
+                                                    s) < 0) {
+                die("out of memory");
+            }
             any = true;
         }
     }
     errno = 0;
     if (any) {
         /* An empty name is the server's to refuse: keep clientN. */
-        if (consumer && *consumer) {
-            qgpio_request_config_set_consumer(rc, consumer);
+        if (consumer && *consumer &&
+            qgpio_request_config_set_consumer(rc, consumer) < 0) {
+            die("out of memory");
         }
         req = qgpio_chip_request_lines(c->chip, rc, lc);
     }

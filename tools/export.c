@@ -203,9 +203,11 @@ static void start_drive(struct bridge *b, unsigned int offset)
     qgpio_line_settings_set_output_value(s, l->host_level ?
                                          QGPIO_LINE_VALUE_ACTIVE :
                                          QGPIO_LINE_VALUE_INACTIVE);
-    qgpio_line_config_add_line_settings(lc, &offset, 1, s);
-    qgpio_request_config_set_consumer(rc, l->consumer[0] ? l->consumer
-                                                         : "?");
+    if (qgpio_line_config_add_line_settings(lc, &offset, 1, s) < 0 ||
+        qgpio_request_config_set_consumer(rc, l->consumer[0] ? l->consumer
+                                                             : "?") < 0) {
+        die("out of memory");
+    }
     l->drive = qgpio_chip_request_lines(b->chip, rc, lc);
     if (!l->drive) {
         warn("%s: line %u: QEMU refused the host's %s: %s", b->gpiochip,
@@ -278,8 +280,10 @@ static bool start_monitor(struct bridge *b)
     }
     qgpio_line_settings_set_direction(s, QGPIO_LINE_DIRECTION_INPUT);
     qgpio_line_settings_set_edge_detection(s, QGPIO_LINE_EDGE_BOTH);
-    qgpio_line_config_add_line_settings(lc, offsets, n, s);
-    qgpio_request_config_set_consumer(rc, "qemu-gpio export");
+    if (qgpio_line_config_add_line_settings(lc, offsets, n, s) < 0 ||
+        qgpio_request_config_set_consumer(rc, "qemu-gpio export") < 0) {
+        die("out of memory");
+    }
     b->monitor = qgpio_chip_request_lines(b->chip, rc, lc);
     b->lost = 0;
     if (!b->monitor) {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 import select
 import socket
+import ssl
 import time
 from typing import Callable, Deque, Dict, Iterator, List, Optional, Tuple
 
@@ -15,6 +16,7 @@ from ._types import (DEFAULT_TIMEOUT, ChipInfo, EdgeEvent, InfoEvent,
                      LineConfig, LineId, LineInfo, LineSettings, Value,
                      chip_info_from, chip_path, edge_event_from,
                      flatten_config, get_request, info_event_from,
+                     tcp_address,
                      line_info_from, reconfigure_batches, set_request,
                      settings_requests, values_from_get, with_output_values)
 
@@ -28,11 +30,42 @@ def connect_error(path: str, e: OSError) -> OSError:
     return e
 
 
+def open_socket(path: str, timeout: float,
+                tls: Optional[ssl.SSLContext]) -> socket.socket:
+    """A connection to a unix socket path or to tcp:HOST:PORT, the
+    latter secured by @tls if given (the context decides how the
+    server's certificate is checked; against HOST by default)."""
+    tcp = tcp_address(path)
+    if tls is not None and not tcp:
+        raise ValueError(f"{path}: TLS is for tcp:HOST:PORT chips")
+    try:
+        if tcp:
+            sock = socket.create_connection(tcp, timeout=timeout)
+        else:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(timeout)
+            sock.connect(path)
+    except OSError as e:
+        if not tcp:
+            sock.close()
+        raise connect_error(path, e) from None
+    try:
+        if tls is not None:
+            sock = tls.wrap_socket(sock, server_hostname=tcp[0] if tcp
+                                   else None)
+        sock.settimeout(None)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 class Connection:
     """A session on a gpiodev socket: tagged requests answered in order,
     events queued as they come."""
 
-    def __init__(self, path: str, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, path: str, timeout: float = DEFAULT_TIMEOUT,
+                 tls: Optional[ssl.SSLContext] = None):
         self.timeout = timeout
         self.events: Deque[Message] = collections.deque()
         self.pending: List[str] = []
@@ -41,12 +74,7 @@ class Connection:
         # A reply abandoned (timeout, interrupt) would answer the next
         # request: after that the connection is unusable.
         self.broken = False
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            self.sock.connect(path)
-        except OSError as e:
-            self.sock.close()
-            raise connect_error(path, e) from None
+        self.sock = open_socket(path, timeout, tls)
         hello = self._next_message(time.monotonic() + timeout)
         if hello.kind != "hello" or hello.fields.get("proto") != str(
                 PROTOCOL_VERSION):
@@ -62,7 +90,9 @@ class Connection:
 
     def _fill(self, deadline: Optional[float]) -> bool:
         wait = None if deadline is None else max(0, deadline - time.monotonic())
-        ready, _, _ = select.select([self.sock], [], [], wait)
+        # TLS may hold decrypted bytes that select() cannot see.
+        pending = isinstance(self.sock, ssl.SSLSocket) and self.sock.pending()
+        ready = pending or select.select([self.sock], [], [], wait)[0]
         if not ready:
             return False
         data = self.sock.recv(65536)
@@ -172,10 +202,12 @@ class Connection:
 class Chip:
     """One gpiodev, by socket path or by name (see socket_dir())."""
 
-    def __init__(self, chip: str, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, chip: str, timeout: float = DEFAULT_TIMEOUT,
+                 tls: Optional[ssl.SSLContext] = None):
         self.path = chip_path(chip)
         self._timeout = timeout
-        self._conn = Connection(self.path, timeout)
+        self._tls = tls
+        self._conn = Connection(self.path, timeout, tls)
         self._info = chip_info_from(self._conn.request("chip")[1])
         self._names: Optional[Dict[str, int]] = None
         self._watched: Dict[int, LineInfo] = {}
@@ -260,7 +292,7 @@ class LineRequest:
                  consumer: Optional[str]):
         self.chip = chip
         self._settings = dict(settings)
-        self._conn = Connection(chip.path, chip._timeout)
+        self._conn = Connection(chip.path, chip._timeout, chip._tls)
         self.lost_events = 0
         try:
             self._conn.pipeline(settings_requests(self._settings, True,

@@ -147,9 +147,21 @@ def socket_dir() -> str:
     return f"/tmp/qemu-gpio-{os.getuid()}"
 
 
+def tcp_address(chip: str) -> Optional[Tuple[str, int]]:
+    """(host, port) of a chip given as tcp:HOST:PORT (HOST may be an
+    IPv6 address in brackets), else None."""
+    if not chip.startswith("tcp:"):
+        return None
+    host, sep, port = chip[4:].rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise ValueError(f"{chip}: not tcp:HOST:PORT")
+    return host.strip("[]"), int(port)
+
+
 def chip_path(chip: str) -> str:
-    """A chip's socket: a path as it is, a name looked up in socket_dir()."""
-    if "/" in chip:
+    """A chip's socket: a path or tcp:HOST:PORT as it is, a name looked
+    up in socket_dir()."""
+    if "/" in chip or tcp_address(chip):
         return chip
     base = os.path.join(socket_dir(), chip)
     return base + ".sock" if os.path.exists(base + ".sock") else base

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import ssl
 from typing import AsyncIterator, Deque, Dict, List, Optional, Tuple
 
 from ._protocol import (PROTOCOL_VERSION, Message, ProtocolError,
@@ -21,6 +22,7 @@ from ._types import (DEFAULT_TIMEOUT, ChipInfo, EdgeEvent, InfoEvent,
                      LineConfig, LineId, LineInfo, LineSettings, Value,
                      chip_info_from, chip_path, edge_event_from,
                      flatten_config, get_request, info_event_from,
+                     tcp_address,
                      line_info_from, reconfigure_batches, set_request,
                      settings_requests, values_from_get, with_output_values)
 
@@ -35,9 +37,19 @@ class AsyncConnection:
         self.broken = False
 
     @classmethod
-    async def open(cls, path: str, timeout: float) -> "AsyncConnection":
+    async def open(cls, path: str, timeout: float,
+                   tls: Optional[ssl.SSLContext] = None
+                   ) -> "AsyncConnection":
+        tcp = tcp_address(path)
+        if tls is not None and not tcp:
+            raise ValueError(f"{path}: TLS is for tcp:HOST:PORT chips")
         try:
-            reader, writer = await asyncio.open_unix_connection(path)
+            if tcp:
+                reader, writer = await asyncio.wait_for(
+                    asyncio.open_connection(*tcp, ssl=tls), timeout)
+            else:
+                reader, writer = await asyncio.wait_for(
+                    asyncio.open_unix_connection(path), timeout)
         except OSError as e:
             raise connect_error(path, e) from None
         conn = cls(reader, writer, timeout)
@@ -140,19 +152,21 @@ class AsyncConnection:
         return True
 
 
-async def open_chip(chip: str, timeout: float = DEFAULT_TIMEOUT) -> "AsyncChip":
-    """Open a chip by socket path or by name."""
+async def open_chip(chip: str, timeout: float = DEFAULT_TIMEOUT,
+                    tls: Optional[ssl.SSLContext] = None) -> "AsyncChip":
+    """Open a chip by socket path, tcp:HOST:PORT or name; @tls secures
+    the connection (and checks the server's certificate)."""
     path = chip_path(chip)
-    conn = await AsyncConnection.open(path, timeout)
+    conn = await AsyncConnection.open(path, timeout, tls)
     _, ok = await conn.request("chip")
-    return AsyncChip(path, conn, chip_info_from(ok), timeout)
+    return AsyncChip(path, conn, chip_info_from(ok), timeout, tls)
 
 
 class AsyncChip:
     def __init__(self, path: str, conn: AsyncConnection, info: ChipInfo,
-                 timeout: float):
+                 timeout: float, tls: Optional[ssl.SSLContext] = None):
         self.path, self._conn, self._info = path, conn, info
-        self._timeout = timeout
+        self._timeout, self._tls = timeout, tls
         self._names: Optional[Dict[str, int]] = None
         self._watched: Dict[int, LineInfo] = {}
 
@@ -217,7 +231,8 @@ class AsyncChip:
                             ) -> "AsyncLineRequest":
         settings = {await self.line_offset(line): s
                     for line, s in flatten_config(config)}
-        conn = await AsyncConnection.open(self.path, self._timeout)
+        conn = await AsyncConnection.open(self.path, self._timeout,
+                                          self._tls)
         try:
             await conn.pipeline(settings_requests(settings, True, consumer))
         except BaseException:

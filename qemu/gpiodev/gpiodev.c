@@ -86,6 +86,27 @@ static void gpiodev_delete_all(Notifier *n, void *data)
 
 static Notifier gpiodev_exit_notifier = { .notify = gpiodev_delete_all };
 
+static NotifierList gpiodev_connection_notifiers =
+    NOTIFIER_LIST_INITIALIZER(gpiodev_connection_notifiers);
+
+void gpiodev_add_connection_notifier(Notifier *n)
+{
+    notifier_list_add(&gpiodev_connection_notifiers, n);
+}
+
+void gpiodev_connection_changed(Gpiodev *gd, bool connected,
+                                SocketAddress *peer)
+{
+    GpiodevConnection c = {
+        .gd = gd,
+        .connected = connected,
+        .peer = peer,
+    };
+
+    trace_gpiodev_connection(gd->id, connected);
+    notifier_list_notify(&gpiodev_connection_notifiers, &c);
+}
+
 static GpiodevClass *gpiodev_class_of_type(GpiodevBackendType type)
 {
     GSList *list = object_class_get_list(TYPE_GPIODEV, false);

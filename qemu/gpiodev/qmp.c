@@ -9,6 +9,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/module.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-gpiodev.h"
 #include "qapi/qapi-events-gpiodev.h"
@@ -24,6 +25,29 @@
 static GHashTable *gpiodev_qmp_clients;
 
 /* Backends */
+
+static void gpiodev_qmp_connection(Notifier *n, void *data)
+{
+    GpiodevConnection *c = data;
+
+    if (c->connected) {
+        qapi_event_send_gpiodev_connected(c->gd->id, c->peer);
+    } else {
+        qapi_event_send_gpiodev_disconnected(c->gd->id);
+    }
+}
+
+static Notifier gpiodev_qmp_connection_notifier = {
+    .notify = gpiodev_qmp_connection,
+};
+
+static void gpiodev_qmp_init(void)
+{
+    gpiodev_add_connection_notifier(&gpiodev_qmp_connection_notifier);
+}
+
+/* Before any -gpiodev, so that no connection goes unreported. */
+type_init(gpiodev_qmp_init);
 
 void qmp_gpiodev_add(GpiodevOptions *opts, Error **errp)
 {

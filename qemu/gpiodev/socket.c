@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include <grp.h>
 #include "qemu/cutils.h"
+#include "qemu/error-report.h"
 #include "qemu/event_notifier.h"
 #include "qemu/main-loop.h"
 #include "qemu/sockets.h"
@@ -17,7 +18,10 @@
 #include "qapi/error.h"
 #include "qapi/clone-visitor.h"
 #include "qapi/qapi-visit-sockets.h"
+#include "qom/object_interfaces.h"
+#include "crypto/tlscreds.h"
 #include "io/channel-socket.h"
+#include "io/channel-tls.h"
 #include "io/net-listener.h"
 #include "gpiodev/gpiodev.h"
 #include "gpiodev-protocol.h"
@@ -26,6 +30,8 @@
 OBJECT_DECLARE_SIMPLE_TYPE(GpiodevSocket, GPIODEV_SOCKET)
 
 #define GPIODEV_SOCKET_DEFAULT_QUEUE_LIMIT (1 * MiB)
+/* Each client costs a thread and up to its queue limit. */
+#define GPIODEV_SOCKET_DEFAULT_MAX_CLIENTS 64
 /*
  * Events are written at once, except in a burst: then not more often
  * than this, so that a guest toggling a line as fast as it can does not
@@ -43,6 +49,13 @@ struct GpiodevSocket {
     bool server;
     uint32_t reconnect_ms;
     uint64_t queue_limit;
+    uint32_t max_clients;
+    QCryptoTLSCreds *tls_creds;
+    char *tls_authz;
+    /* Clients connected or in their TLS handshake, for max_clients. */
+    unsigned nclients;
+    /* In client mode: a failure to connect was reported already. */
+    bool connect_error_reported;
 
     QIONetListener *listener;
     /* The unix socket file's permissions and group (-1: QEMU's). */
@@ -99,8 +112,14 @@ struct GpioSession {
     GpiodevClient client;
     GpiodevSocket *s;
     unsigned id;
+    /* The socket, and what the protocol goes through: it, or TLS on it. */
     QIOChannelSocket *sioc;
     QIOChannel *ioc;
+    /*
+     * Taken around each read and write of @ioc: the main loop reads
+     * while the writer writes, which a TLS session must not see.
+     */
+    QemuMutex io_lock;
     guint read_tag;
     GpioRequestReader reader;
     /*
@@ -160,6 +179,9 @@ struct GpioSession {
 };
 
 static void gpiodev_socket_arm_reconnect(GpiodevSocket *s);
+static void gpiodev_socket_drop_client(GpiodevSocket *s);
+static void gpiodev_socket_report_connect_error(GpiodevSocket *s,
+                                                Error *err);
 
 static void gpio_output_init(GpioOutput *o)
 {
@@ -277,6 +299,17 @@ typedef struct GpioWriter {
     size_t sent;
 } GpioWriter;
 
+static ssize_t gpio_session_io_write(GpioSession *ss, const char *buf,
+                                     size_t len)
+{
+    ssize_t n;
+
+    qemu_mutex_lock(&ss->io_lock);
+    n = qio_channel_write(ss->ioc, buf, len, NULL);
+    qemu_mutex_unlock(&ss->io_lock);
+    return n;
+}
+
 /* Sleep until woken or for @timeout_ns (-1: no limit). */
 static void gpio_writer_sleep(GpioSession *ss, int64_t timeout_ns,
                               bool want_writable)
@@ -348,8 +381,8 @@ static bool gpio_writer_write(GpioWriter *w)
     GpioSession *ss = w->ss;
 
     while (w->sent < w->out->len) {
-        ssize_t n = qio_channel_write(ss->ioc, w->out->str + w->sent,
-                                      w->out->len - w->sent, NULL);
+        ssize_t n = gpio_session_io_write(ss, w->out->str + w->sent,
+                                          w->out->len - w->sent);
         bool stop;
 
         if (n == QIO_CHANNEL_ERR_BLOCK) {
@@ -428,7 +461,7 @@ static bool gpio_session_write_now_locked(GpioSession *ss)
     gpio_session_account_locked(ss, (ssize_t)out->len - (ssize_t)o->cost);
     ss->last_write_events = o->events->len;
     gpio_output_clear(o);
-    n = qio_channel_write(ss->ioc, out->str, out->len, NULL);
+    n = gpio_session_io_write(ss, out->str, out->len);
     if (n == QIO_CHANNEL_ERR_BLOCK) {
         n = 0;
     } else if (n < 0) {
@@ -586,16 +619,22 @@ static void gpio_session_close(GpioSession *ss)
     qemu_bh_delete(ss->resume_bh);
     event_notifier_cleanup(&ss->writer_wake);
     qemu_mutex_destroy(&ss->lock);
+    qemu_mutex_destroy(&ss->io_lock);
     gpio_output_cleanup(&ss->pending);
     qio_channel_close(ss->ioc, NULL);
+    object_unref(OBJECT(ss->ioc));
     object_unref(OBJECT(ss->sioc));
     gpio_request_reader_cleanup(&ss->reader);
     g_string_free(ss->reply, true);
     g_string_free(ss->direct, true);
     g_free(ss);
 
-    if (!s->server && !s->closed) {
-        gpiodev_socket_arm_reconnect(s);
+    s->nclients--;
+    if (!s->server) {
+        gpiodev_connection_changed(&s->parent_obj, false, NULL);
+        if (!s->closed) {
+            gpiodev_socket_arm_reconnect(s);
+        }
     }
 }
 
@@ -706,7 +745,9 @@ static gboolean gpio_session_readable(QIOChannel *ioc, GIOCondition cond,
     char buf[4096];
     ssize_t n;
 
+    qemu_mutex_lock(&ss->io_lock);
     n = qio_channel_read(ss->ioc, buf, sizeof(buf), NULL);
+    qemu_mutex_unlock(&ss->io_lock);
     if (n == QIO_CHANNEL_ERR_BLOCK) {
         return G_SOURCE_CONTINUE;
     }
@@ -750,8 +791,13 @@ static bool gpiodev_socket_peer_allowed(GpiodevSocket *s,
 #endif
 }
 
+/*
+ * A client on @sioc, through @ioc (@sioc itself, or TLS on it), counted
+ * in @s->nclients already.
+ */
 static void gpiodev_socket_add_session(GpiodevSocket *s,
-                                       QIOChannelSocket *sioc)
+                                       QIOChannelSocket *sioc,
+                                       QIOChannel *ioc)
 {
     GpioSession *ss = g_new0(GpioSession, 1);
     g_autofree char *consumer = NULL;
@@ -764,12 +810,15 @@ static void gpiodev_socket_add_session(GpiodevSocket *s,
         trace_gpiodev_socket_session_failed(s->parent_obj.id, ss->id,
                                             strerror(-ret));
         g_free(ss);
+        gpiodev_socket_drop_client(s);
         return;
     }
     ss->sioc = sioc;
     object_ref(OBJECT(sioc));
-    ss->ioc = QIO_CHANNEL(sioc);
-    qio_channel_set_name(ss->ioc, "gpiodev-socket");
+    ss->ioc = ioc;
+    object_ref(OBJECT(ioc));
+    qemu_mutex_init(&ss->io_lock);
+    qio_channel_set_name(QIO_CHANNEL(sioc), "gpiodev-socket");
     qio_channel_set_blocking(ss->ioc, false, NULL);
     ss->reply = g_string_sized_new(256);
     ss->direct = g_string_sized_new(256);
@@ -787,8 +836,122 @@ static void gpiodev_socket_add_session(GpiodevSocket *s,
     qemu_thread_create(&ss->writer, "gpiodev-out", gpio_session_writer, ss,
                        QEMU_THREAD_JOINABLE);
 
+    if (!s->server) {
+        s->connect_error_reported = false;
+        gpiodev_connection_changed(&s->parent_obj, true, s->addr);
+    }
     gpio_format_greeting(ss->reply);
     gpio_session_process(ss);
+}
+
+/* A client that never became a session. */
+static void gpiodev_socket_drop_client(GpiodevSocket *s)
+{
+    s->nclients--;
+    if (!s->server) {
+        gpiodev_socket_arm_reconnect(s);
+    }
+}
+
+/* The host name a TLS client checks the server's certificate against. */
+static const char *gpiodev_socket_host(SocketAddress *addr)
+{
+    return addr->type == SOCKET_ADDRESS_TYPE_INET ? addr->u.inet.host : NULL;
+}
+
+typedef struct GpiodevSocketHandshake {
+    GpiodevSocket *s;
+    QIOChannelSocket *sioc;
+} GpiodevSocketHandshake;
+
+static void gpiodev_socket_handshake_free(gpointer opaque)
+{
+    GpiodevSocketHandshake *hs = opaque;
+
+    object_unref(OBJECT(hs->sioc));
+    object_unref(OBJECT(hs->s));
+    g_free(hs);
+}
+
+static void gpiodev_socket_handshake_done(QIOTask *task, gpointer opaque)
+{
+    GpiodevSocketHandshake *hs = opaque;
+    GpiodevSocket *s = hs->s;
+    QIOChannel *tioc = QIO_CHANNEL(qio_task_get_source(task));
+    Error *err = NULL;
+
+    if (qio_task_propagate_error(task, &err)) {
+        trace_gpiodev_socket_tls_failed(s->parent_obj.id,
+                                        error_get_pretty(err));
+        if (!s->server) {
+            gpiodev_socket_report_connect_error(s, err);
+        }
+        error_free(err);
+        gpiodev_socket_drop_client(s);
+    } else if (s->closed) {
+        /* Deleted meanwhile: the connection is not wanted. */
+        s->nclients--;
+    } else {
+        gpiodev_socket_add_session(s, hs->sioc, tioc);
+    }
+}
+
+/* A client on @sioc, of @s->nclients: secure it first if asked to. */
+static void gpiodev_socket_start_client(GpiodevSocket *s,
+                                        QIOChannelSocket *sioc)
+{
+    QIOChannelTLS *tioc;
+    GpiodevSocketHandshake *hs;
+    Error *err = NULL;
+
+    if (!s->tls_creds) {
+        gpiodev_socket_add_session(s, sioc, QIO_CHANNEL(sioc));
+        return;
+    }
+    if (s->server) {
+        tioc = qio_channel_tls_new_server(QIO_CHANNEL(sioc), s->tls_creds,
+                                          s->tls_authz, &err);
+    } else {
+        tioc = qio_channel_tls_new_client(QIO_CHANNEL(sioc), s->tls_creds,
+                                          gpiodev_socket_host(s->addr),
+                                          &err);
+    }
+    if (!tioc) {
+        trace_gpiodev_socket_tls_failed(s->parent_obj.id,
+                                        error_get_pretty(err));
+        error_free(err);
+        gpiodev_socket_drop_client(s);
+        return;
+    }
+    qio_channel_set_name(QIO_CHANNEL(tioc), "gpiodev-socket-tls");
+    hs = g_new0(GpiodevSocketHandshake, 1);
+    hs->s = s;
+    object_ref(OBJECT(s));
+    hs->sioc = sioc;
+    object_ref(OBJECT(sioc));
+    qio_channel_tls_handshake(tioc, gpiodev_socket_handshake_done, hs,
+                              gpiodev_socket_handshake_free, NULL);
+    /* The handshake holds the channel until it is done. */
+    object_unref(OBJECT(tioc));
+}
+
+/*
+ * One client more than allowed is told so, not dropped in silence.  A
+ * line this short fits any socket buffer: the write does not block.
+ */
+static void gpiodev_socket_refuse_busy(GpiodevSocket *s,
+                                       QIOChannelSocket *sioc)
+{
+    g_autofree char *line = g_strdup_printf(
+        "err busy the server has %u clients already\n", s->max_clients);
+
+    trace_gpiodev_socket_busy(s->parent_obj.id, s->max_clients);
+    qio_channel_set_blocking(QIO_CHANNEL(sioc), false, NULL);
+    if (s->tls_creds) {
+        /* Plain text would break the client's TLS handshake. */
+        return;
+    }
+    qio_channel_write(QIO_CHANNEL(sioc), line, strlen(line), NULL);
 }
 
 static void gpiodev_socket_accept(QIONetListener *listener,
@@ -800,7 +963,12 @@ static void gpiodev_socket_accept(QIONetListener *listener,
         trace_gpiodev_socket_refused(s->parent_obj.id);
         return;
     }
-    gpiodev_socket_add_session(s, sioc);
+    if (s->nclients >= s->max_clients) {
+        gpiodev_socket_refuse_busy(s, sioc);
+        return;
+    }
+    s->nclients++;
+    gpiodev_socket_start_client(s, sioc);
 }
 
 /* Client mode */
@@ -814,6 +982,19 @@ static gboolean gpiodev_socket_reconnect_timer(gpointer opaque)
     s->reconnect_tag = 0;
     gpiodev_socket_connect(s);
     return G_SOURCE_REMOVE;
+}
+
+/* The first failure after start-up or after a connection, not each retry. */
+static void gpiodev_socket_report_connect_error(GpiodevSocket *s,
+                                                Error *err)
+{
+    trace_gpiodev_socket_connect_failed(s->parent_obj.id,
+                                        error_get_pretty(err));
+    if (!s->connect_error_reported) {
+        error_report("gpiodev '%s': %s", s->parent_obj.id,
+                     error_get_pretty(err));
+        s->connect_error_reported = true;
+    }
 }
 
 static void gpiodev_socket_arm_reconnect(GpiodevSocket *s)
@@ -834,12 +1015,12 @@ static void gpiodev_socket_connected(QIOTask *task, gpointer opaque)
     if (s->closed) {
         /* Deleted while connecting: the connection is not wanted. */
     } else if (qio_task_propagate_error(task, &err)) {
-        trace_gpiodev_socket_connect_failed(s->parent_obj.id,
-                                            error_get_pretty(err));
+        gpiodev_socket_report_connect_error(s, err);
         error_free(err);
         gpiodev_socket_arm_reconnect(s);
     } else {
-        gpiodev_socket_add_session(s, sioc);
+        s->nclients++;
+        gpiodev_socket_start_client(s, sioc);
     }
     /* The task held the only other reference. */
     object_unref(OBJECT(s));
@@ -1086,6 +1267,79 @@ static bool gpiodev_socket_parse_file_options(GpiodevSocket *s,
     return true;
 }
 
+static bool gpiodev_socket_parse_tls_options(GpiodevSocket *s,
+                                             GpiodevSocketOptions *so,
+                                             Error **errp)
+{
+    Object *creds;
+
+    s->max_clients = so->has_max_clients ? so->max_clients
+                                         : GPIODEV_SOCKET_DEFAULT_MAX_CLIENTS;
+    if (!s->server && so->has_max_clients) {
+        error_setg(errp, "'max-clients' is only for server mode");
+        return false;
+    }
+    if (so->has_max_clients && !so->max_clients) {
+        error_setg(errp, "'max-clients' must be at least 1");
+        return false;
+    }
+    if (so->tls_authz && (!s->server || !so->tls_creds)) {
+        error_setg(errp, "'tls-authz' needs 'tls-creds' and server mode");
+        return false;
+    }
+    if (!so->tls_creds) {
+        return true;
+    }
+    creds = object_resolve_path_component(object_get_objects_root(),
+                                          so->tls_creds);
+    if (!creds) {
+        error_setg(errp, "no TLS credentials with id '%s'", so->tls_creds);
+        return false;
+    }
+    if (!object_dynamic_cast(creds, TYPE_QCRYPTO_TLS_CREDS)) {
+        error_setg(errp, "object with id '%s' is not TLS credentials",
+                   so->tls_creds);
+        return false;
+    }
+    s->tls_creds = QCRYPTO_TLS_CREDS(creds);
+    if (!qcrypto_tls_creds_check_endpoint(s->tls_creds,
+                                          s->server ?
+                                          QCRYPTO_TLS_CREDS_ENDPOINT_SERVER :
+                                          QCRYPTO_TLS_CREDS_ENDPOINT_CLIENT,
+                                          errp)) {
+        s->tls_creds = NULL;
+        return false;
+    }
+    object_ref(creds);
+    s->tls_authz = g_strdup(so->tls_authz);
+    return true;
+}
+
+/* Whether @addr is reachable from other hosts than this one. */
+static bool gpiodev_socket_exposed(SocketAddress *addr)
+{
+    const char *host;
+
+    if (addr->type != SOCKET_ADDRESS_TYPE_INET) {
+        return false;
+    }
+    host = addr->u.inet.host;
+    return !(g_str_has_prefix(host, "127.") || !strcmp(host, "::1") ||
+             !strcmp(host, "localhost") || !strcmp(host, "ip6-localhost"));
+}
+
+static void gpiodev_socket_warn_if_exposed(GpiodevSocket *s)
+{
+    if (!s->tls_creds && gpiodev_socket_exposed(s->addr)) {
+        warn_report("gpiodev '%s' listens on %s:%s without TLS: anyone "
+                    "who can reach it can drive the machine's pins",
+                    s->parent_obj.id, s->addr->u.inet.host,
+                    s->addr->u.inet.port);
+        error_printf("Bind it to a loopback address, or give it tls-creds "
+                     "(and tls-authz).\n");
+    }
+}
+
 static bool gpiodev_socket_open(Gpiodev *gd, GpiodevOptions *opts,
                                 Error **errp)
 {
@@ -1111,30 +1365,21 @@ static bool gpiodev_socket_open(Gpiodev *gd, GpiodevOptions *opts,
     }
     gpio_edge_prefixes_init(&s->edge_prefixes, gd->core);
 
+    if (!gpiodev_socket_parse_tls_options(s, so, errp)) {
+        return false;
+    }
     if (s->server) {
-        return gpiodev_socket_listen(s, errp);
-    }
-
-    /* The first connection is made at once so that errors show now. */
-    {
-        QIOChannelSocket *sioc = qio_channel_socket_new();
-        Error *err = NULL;
-
-        if (qio_channel_socket_connect_sync(sioc, s->addr, &err) < 0) {
-            object_unref(OBJECT(sioc));
-            if (!s->reconnect_ms) {
-                error_propagate(errp, err);
-                return false;
-            }
-            trace_gpiodev_socket_connect_failed(gd->id,
-                                                error_get_pretty(err));
-            error_free(err);
-            gpiodev_socket_arm_reconnect(s);
-            return true;
+        if (!gpiodev_socket_listen(s, errp)) {
+            return false;
         }
-        gpiodev_socket_add_session(s, sioc);
-        object_unref(OBJECT(sioc));
+        gpiodev_socket_warn_if_exposed(s);
+        return true;
     }
+    /*
+     * Never wait for a peer under the BQL: failures are reported as
+     * they happen, as GPIODEV_DISCONNECTED is.
+     */
+    gpiodev_socket_connect(s);
     return true;
 }
 
@@ -1175,6 +1420,10 @@ static void gpiodev_socket_finalize(Object *obj)
         g_free(s->unix_path);
     }
     qapi_free_SocketAddress(s->addr);
+    if (s->tls_creds) {
+        object_unref(OBJECT(s->tls_creds));
+    }
+    g_free(s->tls_authz);
     gpio_edge_prefixes_cleanup(&s->edge_prefixes);
 }
 

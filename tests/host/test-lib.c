@@ -9,8 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "fake-server.h"
 #include "fixture.h"
 #include "qemu-gpio.h"
 
@@ -51,7 +55,10 @@ static struct qgpio_line_request *request(struct qgpio_chip *chip,
     qgpio_line_settings_set_edge_detection(s, edge);
     qgpio_line_settings_set_output_value(s, value);
     qgpio_line_config_add_line_settings(lc, &offset, 1, s);
-    qgpio_request_config_set_consumer(rc, consumer);
+    if (qgpio_request_config_set_consumer(rc, consumer) < 0) {
+        printf("Bail out! set_consumer: %s\n", qgpio_strerror());
+        exit(1);
+    }
     req = qgpio_chip_request_lines(chip, rc, lc);
     qgpio_line_settings_free(s);
     qgpio_line_config_free(lc);
@@ -419,6 +426,64 @@ static void test_reconfigure(struct qgpio_chip *chip)
     qgpio_line_config_free(lc);
 }
 
+/*
+ * Another client, speaking the protocol by hand, names itself with 3000
+ * backslashes, which QEMU quotes as 6000: its info line is past 4096
+ * bytes, the limit of a request line, and still well within what the
+ * library reads.
+ */
+static void test_long_consumer(struct qgpio_chip *chip)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    size_t n = 3000, len = 0;
+    char *hello = malloc(n + 64);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct qgpio_line_info *li;
+    const char *consumer;
+    bool ok;
+
+    snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", fx.gpio0);
+    len = sprintf(hello, "hello name=");
+    memset(hello + len, '\\', n);
+    len += n;
+    len += sprintf(hello + len, "\nset 40=1\nping\n");
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+        write(fd, hello, len) != (ssize_t)len) {
+        check(false, "a raw client connects and names itself");
+        close(fd);
+        free(hello);
+        return;
+    }
+    /* Its replies: the greeting, hello, set and ping's "ok" last. */
+    {
+        char buf[256];
+        size_t got = 0;
+        int oks = 0;
+
+        while (oks < 3 && got < 64 * 1024) {
+            ssize_t r = read(fd, buf, sizeof(buf));
+
+            if (r <= 0) {
+                break;
+            }
+            got += r;
+            for (ssize_t i = 0; i + 2 < r; i++) {
+                oks += buf[i] == 'o' && buf[i + 1] == 'k' &&
+                       (i == 0 || buf[i - 1] == '\n');
+            }
+        }
+    }
+    li = qgpio_chip_get_line_info(chip, 40);
+    consumer = li ? qgpio_line_info_get_consumer(li) : NULL;
+    ok = consumer && strlen(consumer) == n &&
+         strspn(consumer, "\\") == n;
+    check(ok, "a line held by a client whose name QEMU quotes past 4096 "
+          "bytes is read whole");
+    qgpio_line_info_free(li);
+    close(fd);
+    free(hello);
+}
+
 static void test_server_gone(struct qgpio_chip *chip)
 {
     struct qgpio_line_request *req;
@@ -439,10 +504,155 @@ static void test_server_gone(struct qgpio_chip *chip)
     qgpio_edge_event_buffer_free(buf);
 }
 
+/* A chip of a fake server and a request for its line 0's edges. */
+static struct qgpio_line_request *fake_request(struct fake_server *srv,
+                                               struct qgpio_chip **chip,
+                                               size_t event_buffer_size)
+{
+    struct qgpio_line_settings *s = qgpio_line_settings_new();
+    struct qgpio_line_config *lc = qgpio_line_config_new();
+    struct qgpio_request_config *rc = qgpio_request_config_new();
+    struct qgpio_line_request *req = NULL;
+    unsigned int offset = 0;
+
+    *chip = qgpio_chip_open(fake_server_path(srv));
+    qgpio_line_settings_set_edge_detection(s, QGPIO_LINE_EDGE_BOTH);
+    qgpio_line_config_add_line_settings(lc, &offset, 1, s);
+    qgpio_request_config_set_event_buffer_size(rc, event_buffer_size);
+    if (*chip) {
+        req = qgpio_chip_request_lines(*chip, rc, lc);
+    }
+    qgpio_line_settings_free(s);
+    qgpio_line_config_free(lc);
+    qgpio_request_config_free(rc);
+    return req;
+}
+
+/* A server line that never ends: refused at the limit, memory bounded. */
+static void test_endless_lines(void)
+{
+    struct fake_server *srv = fake_server_start(FAKE_ENDLESS_REPLY, 0);
+    struct qgpio_line_request *req;
+    struct qgpio_chip *chip;
+    size_t written;
+    int ret;
+
+    errno = 0;
+    chip = qgpio_chip_open(fake_server_path(srv));
+    check(!chip && errno == EPROTO && strstr(qgpio_strerror(), "longer"),
+          "a reply line that never ends is EPROTO, saying it is too long");
+    written = fake_server_stop(srv);
+    check(written < (1u << 20), "the client stopped reading it early "
+          "(%zu bytes sent)", written);
+
+    srv = fake_server_start(FAKE_ENDLESS_EVENT, 0);
+    req = fake_request(srv, &chip, 0);
+    check(req && qgpio_line_request_get_value(req, 0) ==
+          QGPIO_LINE_VALUE_ACTIVE, "a fake server's line request works");
+    errno = 0;
+    ret = req ? qgpio_line_request_wait_edge_events(req, 5000000000LL) : 0;
+    check(ret < 0 && errno == EPROTO,
+          "an event line that never ends is EPROTO");
+    written = fake_server_stop(srv);
+    check(written < (1u << 20), "the request, still open, read no more of "
+          "it (%zu bytes sent)", written);
+    errno = 0;
+    check(req && qgpio_line_request_get_value(req, 0) ==
+          QGPIO_LINE_VALUE_ERROR && errno == EPIPE,
+          "and its connection is closed");
+    qgpio_line_request_release(req);
+    qgpio_chip_close(chip);
+}
+
+/*
+ * Read every queued edge; true if they are consecutive, from seqno
+ * @first to @last.
+ */
+static bool read_all_edges(struct qgpio_line_request *req, size_t batch,
+                           unsigned long first, unsigned long last)
+{
+    struct qgpio_edge_event_buffer *buf = qgpio_edge_event_buffer_new(batch);
+    unsigned long next = first;
+    bool ok = true;
+
+    while (ok && next <= last &&
+           qgpio_line_request_wait_edge_events(req, 2000000000LL) > 0) {
+        int n = qgpio_line_request_read_edge_events(req, buf, batch);
+
+        for (int i = 0; i < n; i++) {
+            struct qgpio_edge_event *ev =
+                qgpio_edge_event_buffer_get_event(buf, i);
+
+            ok &= qgpio_edge_event_get_global_seqno(ev) == next++;
+        }
+        ok &= n > 0;
+    }
+    qgpio_edge_event_buffer_free(buf);
+    return ok && next == last + 1 &&
+           qgpio_line_request_wait_edge_events(req, 0) == 0;
+}
+
+/*
+ * Events flooding in while the client waits for a reply: the queue
+ * keeps the newest, and the dropped ones are counted with QEMU's.
+ */
+static void test_event_flood(size_t cap, size_t edges, size_t buffer_size)
+{
+    struct fake_server *srv = fake_server_start(FAKE_FLOOD_BEFORE_REPLY,
+                                                edges);
+    struct qgpio_line_request *req;
+    struct qgpio_chip *chip;
+    /* The notice comes first: dropped first, it counts what it says. */
+    uint64_t lost = FAKE_OVERFLOW_LOST + (edges - cap);
+
+    req = fake_request(srv, &chip, buffer_size);
+    check(req && qgpio_line_request_get_value(req, 0) ==
+          QGPIO_LINE_VALUE_ACTIVE, "a reply after %zu unread events is read "
+          "(queue of %zu)", edges, cap);
+    check(req && qgpio_line_request_get_lost_events(req) == lost,
+          "the oldest are dropped and counted, QEMU's notice with them: "
+          "%llu lost", req ? (unsigned long long)
+          qgpio_line_request_get_lost_events(req) : 0ull);
+    check(req && read_all_edges(req, 64, edges - cap + 1, edges),
+          "the newest %zu are delivered, in order", cap);
+    qgpio_line_request_release(req);
+    qgpio_chip_close(chip);
+    fake_server_stop(srv);
+}
+
+/* Events waiting while the client does not read: nothing is lost. */
+static void test_events_wait_in_socket(void)
+{
+    struct fake_server *srv = fake_server_start(FAKE_FLOOD_AFTER_REPLY, 1000);
+    struct qgpio_line_request *req;
+    struct qgpio_chip *chip;
+
+    req = fake_request(srv, &chip, 100);
+    check(req && qgpio_line_request_get_value(req, 0) ==
+          QGPIO_LINE_VALUE_ACTIVE, "1000 events follow a reply");
+    usleep(100000);
+    check(req && read_all_edges(req, 16, 1, 1000) &&
+          qgpio_line_request_get_lost_events(req) == 0,
+          "read 16 at a time through a queue of 100, none is lost");
+    qgpio_line_request_release(req);
+    qgpio_chip_close(chip);
+    fake_server_stop(srv);
+}
+
+static void test_caps(void)
+{
+    test_endless_lines();
+    test_event_flood(100, 300, 100);
+    test_event_flood(QGPIO_EVENT_BUFFER_SIZE_DEFAULT,
+                     QGPIO_EVENT_BUFFER_SIZE_DEFAULT + 50, 0);
+    test_events_wait_in_socket();
+}
+
 int main(void)
 {
     struct qgpio_chip *chip;
 
+    test_caps();
     fixture_start(&fx);
     test_chip();
     chip = qgpio_chip_open("gpio0");
@@ -453,6 +663,7 @@ int main(void)
     test_active_low_edges(chip);
     test_info_events(chip);
     test_reconfigure(chip);
+    test_long_consumer(chip);
     test_server_gone(chip);
     qgpio_chip_close(chip);
     fixture_stop(&fx);

@@ -10,6 +10,7 @@
 #ifndef GPIODEV_GPIODEV_H
 #define GPIODEV_GPIODEV_H
 
+#include "qemu/notify.h"
 #include "qom/object.h"
 #include "qapi/qapi-types-gpiodev.h"
 #include "gpiodev/gpio-core.h"
@@ -55,6 +56,27 @@ Gpiodev *gpiodev_find(const char *id);
 void gpiodev_delete(Gpiodev *gd);
 /* Call @fn for every backend, in id order, until it returns non-zero. */
 int gpiodev_foreach(int (*fn)(Gpiodev *gd, void *opaque), void *opaque);
+
+/**
+ * struct GpiodevConnection - what the connection notifiers are told
+ * @gd: the backend
+ * @connected: whether it is connected now
+ * @peer: when connected, the peer's address
+ */
+typedef struct GpiodevConnection {
+    Gpiodev *gd;
+    bool connected;
+    SocketAddress *peer;
+} GpiodevConnection;
+
+/*
+ * Backends that connect out (the socket backend's client mode) report
+ * their connection's state; the monitor listens, with its notifier's
+ * data a GpiodevConnection.
+ */
+void gpiodev_add_connection_notifier(Notifier *n);
+void gpiodev_connection_changed(Gpiodev *gd, bool connected,
+                                SocketAddress *peer);
 
 /* -gpiodev: parse now, create once the machine's devices exist. */
 void gpiodev_parse_option(const char *optarg);

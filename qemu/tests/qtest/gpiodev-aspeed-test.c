@@ -1576,8 +1576,26 @@ static void test_startup_errors(void)
     assert_startup_error(args, "'queue-limit' must be at least 4096");
     g_clear_pointer(&args, g_free);
     args = g_strdup_printf("-gpiodev socket,id=a,device=gpio,%s,"
-                           "server=off", common);
-    assert_startup_error(args, "Failed to connect to");
+                           "server=off,max-clients=2", common);
+    assert_startup_error(args, "'max-clients' is only for server mode");
+    g_clear_pointer(&args, g_free);
+    args = g_strdup_printf("-gpiodev socket,id=a,device=gpio,%s,"
+                           "max-clients=0", common);
+    assert_startup_error(args, "'max-clients' must be at least 1");
+    g_clear_pointer(&args, g_free);
+    args = g_strdup_printf("-gpiodev socket,id=a,device=gpio,%s,"
+                           "tls-authz=z", common);
+    assert_startup_error(args, "'tls-authz' needs 'tls-creds' and server "
+                         "mode");
+    g_clear_pointer(&args, g_free);
+    args = g_strdup_printf("-gpiodev socket,id=a,device=gpio,%s,"
+                           "tls-creds=nope", common);
+    assert_startup_error(args, "no TLS credentials with id 'nope'");
+    g_clear_pointer(&args, g_free);
+    args = g_strdup_printf("-object authz-simple,id=z,identity=x "
+                           "-gpiodev socket,id=a,device=gpio,%s,"
+                           "tls-creds=z", common);
+    assert_startup_error(args, "object with id 'z' is not TLS credentials");
     g_clear_pointer(&args, g_free);
 
     /* A file that is not a socket is left alone. */
@@ -1967,6 +1985,130 @@ static void test_socket_file_replaced(void)
     g_free(f.path_1_8v);
 }
 
+/*
+ * Client mode never waits for its peer under the BQL: QEMU runs while
+ * the peer is missing or slow, and QMP reports each connection made
+ * and lost.
+ */
+static void test_client_mode_async(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("gpiodev-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "peer.sock", NULL);
+    struct sockaddr_in sin = { .sin_family = AF_INET };
+    socklen_t len = sizeof(sin);
+    g_autofree char *port = NULL;
+    int stuck[4], slow, lfd;
+    QTestState *qts;
+    QDict *ev, *rsp;
+    Client *c;
+
+    /* No peer yet: QEMU starts and answers. */
+    qts = qtest_initf("-machine ast2600-evb -gpiodev socket,id=out,"
+                      "device=gpio,server=off,reconnect-ms=20,"
+                      "addr.type=unix,addr.path=%s", path);
+    rsp = qtest_qmp(qts, "{'execute': 'query-status'}");
+    g_assert(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+
+    /* The peer comes: connected; it goes: disconnected, then again. */
+    lfd = unix_listen(path, &error_abort);
+    for (int round = 0; round < 2; round++) {
+        g_autofree char *greeting = NULL;
+        QDict *data;
+
+        ev = qtest_qmp_eventwait_ref(qts, "GPIODEV_CONNECTED");
+        data = qdict_get_qdict(ev, "data");
+        g_assert_cmpstr(qdict_get_str(data, "id"), ==, "out");
+        g_assert_cmpstr(qdict_get_str(qdict_get_qdict(data, "addr"),
+                                      "path"), ==, path);
+        qobject_unref(ev);
+        c = g_new0(Client, 1);
+        c->fd = accept(lfd, NULL, NULL);
+        g_assert_cmpint(c->fd, >=, 0);
+        c->in = g_string_new(NULL);
+        g_queue_init(&c->events);
+        greeting = client_read_line(c);
+        g_assert(g_str_has_prefix(greeting, "hello proto=1 "));
+        client_close(c);
+        ev = qtest_qmp_eventwait_ref(qts, "GPIODEV_DISCONNECTED");
+        g_assert_cmpstr(qdict_get_str(qdict_get_qdict(ev, "data"), "id"),
+                        ==, "out");
+        qobject_unref(ev);
+    }
+    close(lfd);
+
+    /*
+     * A TCP peer whose accept queue is full leaves connect() hanging:
+     * gpiodev-add returns at once all the same, and QEMU answers.
+     */
+    slow = socket(AF_INET, SOCK_STREAM, 0);
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(bind(slow, (struct sockaddr *)&sin, sizeof(sin)), ==, 0);
+    g_assert_cmpint(listen(slow, 0), ==, 0);
+    g_assert_cmpint(getsockname(slow, (struct sockaddr *)&sin, &len), ==, 0);
+    port = g_strdup_printf("%u", ntohs(sin.sin_port));
+    for (int i = 0; i < ARRAY_SIZE(stuck); i++) {
+        stuck[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        connect(stuck[i], (struct sockaddr *)&sin, sizeof(sin));
+    }
+    qtest_qmp_assert_success(qts, "{'execute': 'gpiodev-add', 'arguments':"
+                             " {'type': 'socket', 'id': 'slow',"
+                             " 'device': 'gpio_1_8v', 'server': false,"
+                             " 'addr': {'type': 'inet', 'host': '127.0.0.1',"
+                             " 'port': %s}}}", port);
+    rsp = qtest_qmp(qts, "{'execute': 'query-gpiodevs'}");
+    g_assert_cmpint(qlist_size(qdict_get_qlist(rsp, "return")), ==, 2);
+    qobject_unref(rsp);
+    qtest_qmp_assert_success(qts, "{'execute': 'gpiodev-del', 'arguments':"
+                             " {'id': 'slow'}}");
+
+    qtest_quit(qts);
+    for (int i = 0; i < ARRAY_SIZE(stuck); i++) {
+        close(stuck[i]);
+    }
+    close(slow);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* One client more than max-clients is told so, and closed. */
+static void test_max_clients(void)
+{
+    Fixture f;
+    Client *a, *b, *c;
+    int fd;
+    g_autofree char *line = NULL;
+
+    fixture_start_opts(&f, ",max-clients=2", NULL);
+    a = client_open(f.path, "a");
+    b = client_open(f.path, "b");
+    fd = unix_connect(f.path, &error_abort);
+    c = g_new0(Client, 1);
+    c->fd = fd;
+    c->in = g_string_new(NULL);
+    g_queue_init(&c->events);
+    line = client_read_line(c);
+    g_assert_cmpstr(line, ==, "err busy the server has 2 clients already");
+    g_assert_null(client_read_line(c));
+    client_close(c);
+    client_ok(a, "ping");
+
+    /*
+     * A place freed is a place taken.  b holds a line, so that a learns
+     * when b's session is gone: it is released then.
+     */
+    client_ok(a, "subscribe config 0");
+    client_ok(b, "set 0=1");
+    client_wait_event(a, "event requested offset=0 ");
+    client_close(b);
+    client_wait_event(a, "event released offset=0 ");
+    b = client_open(f.path, "b2");
+    client_ok(b, "ping");
+    client_close(a);
+    client_close(b);
+    fixture_stop(&f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1998,6 +2140,8 @@ int main(int argc, char **argv)
                    test_socket_file_options);
     qtest_add_func("/gpiodev/socket-file-replaced",
                    test_socket_file_replaced);
+    qtest_add_func("/gpiodev/client-mode-async", test_client_mode_async);
+    qtest_add_func("/gpiodev/max-clients", test_max_clients);
     qtest_add_func("/gpiodev/aspeed/migration", test_migration);
     qtest_add_func("/gpiodev/aspeed/loadvm", test_loadvm);
     qtest_add_func("/gpiodev/aspeed/system-reset", test_system_reset);

@@ -1,0 +1,88 @@
+#!/bin/bash
+# Build a libFuzzer target and run it.
+#
+#   scripts/fuzz.sh TARGET [SECONDS]
+#
+# TARGET is one of the targets below (fuzz/TARGET-fuzz.c); SECONDS (60 by
+# default) is how long it runs, on one job.  The target is built with
+# clang into build/fuzz/, with AddressSanitizer, UndefinedBehaviorSanitizer
+# and leak checks, and runs from its seed corpus (fuzz/corpus/TARGET/,
+# which it does not change) and a working corpus in build/fuzz/corpus/,
+# which grows from run to run.  Prints the executions count and libFuzzer's
+# final coverage figures; exits non-zero on any crash, leak, timeout or
+# sanitizer report, leaving the input in build/fuzz/artifacts/TARGET/.
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$top/build/fuzz
+CC=${CC:-clang}
+
+usage() {
+    echo "usage: $0 TARGET [SECONDS]; targets: lib-parser" >&2
+    exit 2
+}
+
+[ $# -ge 1 ] && [ $# -le 2 ] || usage
+target=$1
+seconds=${2:-60}
+case $seconds in
+    ''|*[!0-9]*) usage ;;
+esac
+
+# Each target: its sources, compiler flags and libFuzzer options.
+case $target in
+lib-parser)
+    # The library's own sources, its connect() played by the harness.
+    sources=("$top"/lib/*.c "$top/fuzz/lib-parser-fuzz.c")
+    cflags=(-I"$top/lib" -DQGPIO_VERSION='"fuzz"')
+    lib_cflags=(-Dconnect=qgpio_fuzz_connect)
+    # Lines up to the library's limit and past it.
+    run_opts=(-max_len=20000 -dict="$top/fuzz/lib-parser.dict")
+    ;;
+*)
+    usage
+    ;;
+esac
+
+mkdir -p "$build/obj/$target" "$build/corpus/$target" \
+         "$build/artifacts/$target"
+flags=(-g -O1 -std=gnu11 -Wall -Wextra -Werror
+       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+       -fno-omit-frame-pointer)
+objs=()
+for src in "${sources[@]}"; do
+    obj=$build/obj/$target/$(basename "$src" .c).o
+    extra=()
+    case $src in
+        "$top"/lib/*) extra=("${lib_cflags[@]}") ;;
+    esac
+    "$CC" "${flags[@]}" "${cflags[@]}" "${extra[@]}" -c "$src" -o "$obj"
+    objs+=("$obj")
+done
+"$CC" "${flags[@]}" "${objs[@]}" -o "$build/$target-fuzz"
+
+log=$build/$target.log
+status=0
+# Leaks count as failures; so does a single input that takes too long.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$build/$target-fuzz" -max_total_time="$seconds" -timeout=10 \
+    -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$build/artifacts/$target/" "${run_opts[@]}" \
+    "$build/corpus/$target" "$top/fuzz/corpus/$target" > "$log" 2>&1 ||
+    status=$?
+
+grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 || true
+execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+echo "$target: ${execs:-0} executions in ${seconds} s" \
+     "($(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1))"
+if [ "$status" -ne 0 ] ||
+   grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' \
+        "$log"; then
+    echo "$target: FAILED (exit $status); log: $log" >&2
+    grep -E 'ERROR:|runtime error:|SUMMARY:|Test unit written' "$log" |
+        head -n 20 >&2
+    exit 1
+fi
+echo "$target: no crash, leak or sanitizer report"
