@@ -218,6 +218,25 @@ def test_server_gone(binary, sock_dir):
                   "a chip whose QEMU is gone cannot be opened")
 
 
+def test_server_full(qg, binary, sock_dir):
+    """A server with max-clients sessions refuses one more, and says so."""
+    path = os.path.join(sock_dir, "full.sock")
+    qemu = Qemu(binary, sock_dir, {"full": (AST2600_GPIO, path,
+                                            ",max-clients=1")})
+    try:
+        with qg.Chip(path):
+            try:
+                qg.Chip(path)
+                tap.check(False, "a full server refuses one more client")
+            except qg.ServerError as e:
+                tap.check(e.errno == errno.EBUSY and e.code == "busy" and
+                          "the server is full (max-clients=1)" in str(e),
+                          "a full server refuses one more client: EBUSY, "
+                          "with the server's words", e)
+    finally:
+        qemu.stop()
+
+
 def main():
     binary = os.path.join(os.environ["QEMU_GPIODEV_BUILD"], "qemu-system-arm")
     with tempfile.TemporaryDirectory(prefix="qemu-gpio-py-") as tmp:
@@ -232,6 +251,7 @@ def main():
             test_sync(qemu_gpio, qemu.qtest, tmp)
             asyncio.run(test_async(qemu.qtest))
             test_server_gone(binary, tmp)
+            test_server_full(qemu_gpio, binary, tmp)
         except Exception as e:  # every failure is a TAP failure
             tap.check(False, f"error: {type(e).__name__}: {e}")
         finally:

@@ -43,6 +43,18 @@ class ServerError(OSError):
         self.code = code
 
 
+def greeting_error(path: str, hello: Message) -> Optional[OSError]:
+    """Why the server's first message is no greeting of our version, or
+    None.  A full server answers "err busy" instead of greeting."""
+    if hello.kind == "err" and len(hello.words) >= 2:
+        return ServerError(hello.words[0], f"{path}: {hello.words[1]}")
+    if hello.kind != "hello" or hello.fields.get("proto") != str(
+            PROTOCOL_VERSION):
+        return ProtocolError(f"{path} does not speak gpiodev protocol "
+                             f"{PROTOCOL_VERSION}")
+    return None
+
+
 def quote(word: str) -> str:
     """The protocol's spelling of ``word``: bare when it can be, else quoted."""
     if word and not any(c <= " " or c in '"\\\x7f' for c in word):

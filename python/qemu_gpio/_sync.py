@@ -10,8 +10,8 @@ import ssl
 import time
 from typing import Callable, Deque, Dict, Iterator, List, Optional, Tuple
 
-from ._protocol import (PROTOCOL_VERSION, Message, ProtocolError,
-                        ReplyCollector, ServerError)
+from ._protocol import (Message, ProtocolError, ReplyCollector,
+                        ServerError, greeting_error)
 from ._types import (DEFAULT_TIMEOUT, ChipInfo, EdgeEvent, InfoEvent,
                      LineConfig, LineId, LineInfo, LineSettings, Value,
                      chip_info_from, chip_path, edge_event_from,
@@ -76,11 +76,10 @@ class Connection:
         self.broken = False
         self.sock = open_socket(path, timeout, tls)
         hello = self._next_message(time.monotonic() + timeout)
-        if hello.kind != "hello" or hello.fields.get("proto") != str(
-                PROTOCOL_VERSION):
+        error = greeting_error(path, hello)
+        if error:
             self.close()
-            raise ProtocolError(f"{path} does not speak gpiodev protocol "
-                                f"{PROTOCOL_VERSION}")
+            raise error
 
     def close(self) -> None:
         self.sock.close()

@@ -15,8 +15,8 @@ import collections
 import ssl
 from typing import AsyncIterator, Deque, Dict, List, Optional, Tuple
 
-from ._protocol import (PROTOCOL_VERSION, Message, ProtocolError,
-                        ReplyCollector, ServerError)
+from ._protocol import (Message, ProtocolError, ReplyCollector,
+                        ServerError, greeting_error)
 from ._sync import connect_error
 from ._types import (DEFAULT_TIMEOUT, ChipInfo, EdgeEvent, InfoEvent,
                      LineConfig, LineId, LineInfo, LineSettings, Value,
@@ -54,11 +54,10 @@ class AsyncConnection:
             raise connect_error(path, e) from None
         conn = cls(reader, writer, timeout)
         hello = await conn._message(timeout)
-        if hello.kind != "hello" or hello.fields.get("proto") != str(
-                PROTOCOL_VERSION):
+        error = greeting_error(path, hello)
+        if error:
             await conn.close()
-            raise ProtocolError(f"{path} does not speak gpiodev protocol "
-                                f"{PROTOCOL_VERSION}")
+            raise error
         return conn
 
     async def close(self) -> None:

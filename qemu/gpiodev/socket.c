@@ -943,7 +943,7 @@ static void gpiodev_socket_refuse_busy(GpiodevSocket *s,
                                        QIOChannelSocket *sioc)
 {
     g_autofree char *line = g_strdup_printf(
-        "err busy the server has %u clients already\n", s->max_clients);
+        "err busy the server is full (max-clients=%u)\n", s->max_clients);
 
     trace_gpiodev_socket_busy(s->parent_obj.id, s->max_clients);
     qio_channel_set_blocking(QIO_CHANNEL(sioc), false, NULL);

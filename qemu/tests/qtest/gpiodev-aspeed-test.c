@@ -2088,7 +2088,7 @@ static void test_max_clients(void)
     c->in = g_string_new(NULL);
     g_queue_init(&c->events);
     line = client_read_line(c);
-    g_assert_cmpstr(line, ==, "err busy the server has 2 clients already");
+    g_assert_cmpstr(line, ==, "err busy the server is full (max-clients=2)");
     g_assert_null(client_read_line(c));
     client_close(c);
     client_ok(a, "ping");
