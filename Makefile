@@ -4,10 +4,14 @@
 #   make            install build deps, fetch QEMU, apply our changes, build
 #   make check      build and run every test; ends with "N passed, N failed"
 #   make check-under-load  check and demo 5 times in a row beside two CPU hogs
+#   make check-asan  the qtests and the host side's tests with ASan and
+#                   UBSan (build/qemu-asan, build/host-asan)
 #   make demo       a Debian guest and host tools play a GPIO scenario
 #                   (BOARD=raspi2b, virt, sabrelite, sifive_u ...: on that
 #                   board instead of the AST2600 EVB)
 #   make run        the same guest on this terminal, sockets to play with
+#   make soak       1,000 clients come, go, get killed and stall while the
+#                   guest toggles a line; QEMU's fds, threads and memory after
 #   make bench      round trips, guest edge rate, latency (medians of 5
 #                   rounds), and the host chip's figures
 #   make qemu-series  write our QEMU changes as a git format-patch series,
@@ -46,6 +50,18 @@ QEMU_CONFIGURE := \
 	--enable-gnutls \
 	--enable-trace-backends=log
 
+# The sanitizer build (make check-asan): qemu-system-arm and its qtests
+# with AddressSanitizer and UndefinedBehaviorSanitizer, in a directory of
+# its own, and the host side likewise.
+QEMU_ASAN_BUILD := $(BUILD)/qemu-asan
+HOST_ASAN_BUILD := $(BUILD)/host-asan
+QEMU_ASAN_CONFIGURE := \
+	$(filter-out --target-list=% --with-devices-%,$(QEMU_CONFIGURE)) \
+	--target-list=arm-softmmu --with-devices-arm=gpiodev \
+	--enable-asan --enable-ubsan
+ASAN_QTESTS := gpiodev-aspeed-test aspeed_gpio-test pl061-test \
+	gpiodev-models-test imx-gpio-test bcm2835-gpio-test
+
 # Test programs built inside QEMU's tree (see qemu/tests/qtest/meson.build).
 QTESTS := aspeed_gpio-test gpiodev-aspeed-test pl061-test gpiodev-models-test \
 	imx-gpio-test bcm2835-gpio-test sifive-gpio-test \
@@ -58,6 +74,7 @@ GUEST_DIR    := $(BUILD)/guest
 HOSTCHIP_DIR := $(BUILD)/hostchip
 
 .PHONY: all deps qemu host guest hostchip check check-under-load bench demo run \
+	qemu-asan host-asan check-asan soak \
 	qemu-series checkpatch \
 	qemu-series-check clean distclean
 
@@ -95,6 +112,32 @@ qemu: prepare $(QEMU_BUILD)/.configured
 	@for f in $(QEMU_SRC)/pc-bios/*.bin; do \
 		ln -sfn "$$(realpath $$f)" $(QEMU_DATADIR)/; \
 	done
+
+$(BUILD)/configure-options-asan: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(QEMU_ASAN_CONFIGURE)' | cmp -s - $@ || \
+		echo '$(QEMU_ASAN_CONFIGURE)' > $@
+
+$(QEMU_ASAN_BUILD)/.configured: $(BUILD)/configure-options-asan | prepare
+	rm -rf $(QEMU_ASAN_BUILD)
+	mkdir -p $(QEMU_ASAN_BUILD)
+	cd $(QEMU_ASAN_BUILD) && ../qemu-src/configure $(QEMU_ASAN_CONFIGURE)
+	touch $@
+
+qemu-asan: prepare $(QEMU_ASAN_BUILD)/.configured
+	ninja -C $(QEMU_ASAN_BUILD) qemu-system-arm \
+		$(addprefix tests/qtest/,$(ASAN_QTESTS))
+
+host-asan: | deps
+	@[ -e $(HOST_ASAN_BUILD)/build.ninja ] || meson setup $(HOST_ASAN_BUILD) . \
+		-Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C $(HOST_ASAN_BUILD)
+
+# The qtests, the host library's and the tools' tests under the
+# sanitizers; any report fails.
+check-asan: qemu-asan host-asan
+	@bash tests/run-asan.sh $(QEMU_ASAN_BUILD) $(HOST_ASAN_BUILD) \
+		"$(ASAN_QTESTS)"
 
 # The host side: libqemu-gpio, the qemu-gpio tool and their tests.
 host: | deps
@@ -134,6 +177,16 @@ bench: qemu host hostchip
 		-o $(BUILD)/bench/results.json
 	@/usr/bin/python3 bench/hostchip_bench.py $(QEMU_BUILD) $(HOST_BUILD) \
 		$(HOSTCHIP_DIR) $(BUILD)/bench/hostchip.json
+
+# Client churn and abuse beside a toggling guest, then QEMU's fds,
+# threads and memory (docs/reliability.md).  SOAK_SCALE=0.1 for less.
+SOAK_SCALE ?= 1
+soak: qemu host guest
+	@mkdir -p $(BUILD)/soak
+	@QEMU_GPIODEV_BUILD=$(QEMU_BUILD) QEMU_GPIO_HOST_BUILD=$(HOST_BUILD) \
+		QEMU_GPIODEV_GUEST=$(GUEST_DIR) QEMU_GPIODEV_SRC=$(QEMU_SRC) \
+		/usr/bin/python3 tests/soak.py --scale $(SOAK_SCALE) \
+		--json $(BUILD)/soak/results.json
 
 # BOARD=raspi2b (or another board of tests/harness.py's BOARDS) plays
 # the scenario on that board instead of the AST2600 EVB.

@@ -282,6 +282,21 @@ class SerialVm:
             s.close()
 
 
+# The ASPEED guest's shell commands that make line @offset of the 3.3 V
+# controller a sysfs output ($v its value file), and toggle it.
+SYSFS_LINE = ("b=$(for c in /sys/class/gpio/gpiochip*; do "
+              "[ $(cat $c/ngpio) = 208 ] && cat $c/base; done); "
+              "n=$((b + {offset})); echo $n > /sys/class/gpio/export; "
+              "echo out > /sys/class/gpio/gpio$n/direction; "
+              "v=/sys/class/gpio/gpio$n/value")
+
+
+def toggle_loop(offset, pairs):
+    return (SYSFS_LINE.format(offset=offset) +
+            f"; i=0; while [ $i -lt {pairs} ]; do echo 1 > $v; "
+            "echo 0 > $v; i=$((i + 1)); done; echo toggled $i")
+
+
 class Guest(SerialVm):
     """qemu-system-arm -M ast2600-evb booting the Debian guest of
     guest/build-guest.sh.

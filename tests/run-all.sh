@@ -25,33 +25,7 @@ export QEMU_GPIODEV_SRC=$top/build/qemu-src
 # Debian's interpreter, whose packages install-deps.sh provides.
 PYTHON=/usr/bin/python3
 
-passed=0
-failed=0
-
-# run NAME TIMEOUT COMMAND...: run a TAP-speaking test program.
-run() {
-    local name=$1 limit=$2 log=$log_dir/$1.log status ok bad
-    shift 2
-    timeout --kill-after=10 "$limit" "$@" > "$log" 2>&1
-    status=$?
-    ok=$(grep -cE '^ok ' "$log")
-    bad=$(grep -cE '^not ok ' "$log")
-    if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
-        bad=1
-    fi
-    # A program that is not TAP counts as one test, by its exit status.
-    if [ "$status" -eq 0 ] && [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then
-        ok=1
-    fi
-    passed=$((passed + ok))
-    failed=$((failed + bad))
-    if [ "$bad" -ne 0 ]; then
-        echo "FAIL $name ($ok passed, $bad failed, exit $status); log: $log"
-        grep -E '^not ok |ERROR|Bail out' "$log" | head -n 20 | sed 's/^/    /'
-    else
-        echo "PASS $name ($ok tests)"
-    fi
-}
+. "$top/tests/tap-run.sh"
 
 # qtest-TARGET-TEST: QEMU's qtests and ours, on each target's binary.
 declare -A qtests=(
@@ -74,6 +48,8 @@ done
 # migration and snapshots with the Debian guest.
 run socket-lifecycle 300 "$PYTHON" "$top/tests/test_socket_lifecycle.py"
 run migration 600 "$PYTHON" "$top/tests/test_migration.py"
+# The soak, on a small scale so that it cannot rot (make soak: full).
+run soak-smoke 600 "$PYTHON" "$top/tests/soak.py" --scale 0.05
 # TLS and authorization with GnuTLS's certtool certificates.
 run tls 300 "$PYTHON" "$top/tests/test_tls.py"
 # Core, backends and monitor code depend one way only.

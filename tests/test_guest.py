@@ -12,7 +12,7 @@ import sys
 import tempfile
 
 from harness import (AST2600_GPIO, AST2600_GPIO_1_8V, Guest, LineReader,
-                     Tap, edges, kinds)
+                     Tap, edges, kinds, toggle_loop)
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "python"))
@@ -99,19 +99,6 @@ def test_config_events(guest, chip0):
     tap.check(ev.line_info.direction is Direction.INPUT,
               "and its gpioget an input again")
     chip0.unwatch_line_info("gpioB2")
-
-
-SYSFS_LINE = ("b=$(for c in /sys/class/gpio/gpiochip*; do "
-              "[ $(cat $c/ngpio) = 208 ] && cat $c/base; done); "
-              "n=$((b + {offset})); echo $n > /sys/class/gpio/export; "
-              "echo out > /sys/class/gpio/gpio$n/direction; "
-              "v=/sys/class/gpio/gpio$n/value")
-
-
-def toggle_loop(offset, pairs):
-    return (SYSFS_LINE.format(offset=offset) +
-            f"; i=0; while [ $i -lt {pairs} ]; do echo 1 > $v; "
-            "echo 0 > $v; i=$((i + 1)); done; echo toggled $i")
 
 
 def test_volume(guest, chip0):
