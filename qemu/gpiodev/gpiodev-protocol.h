@@ -72,5 +72,7 @@ void gpio_format_event(GString *out, const GpioEdgePrefixes *prefixes,
 size_t gpio_event_max_len(const GpioEdgePrefixes *prefixes,
                           const GpiodevEvent *ev);
 void gpio_format_overflow(GString *out, uint64_t lost);
+/* The longest "event overflow" line: its 64-bit count in full. */
+#define GPIO_OVERFLOW_MAX_LEN (sizeof("event overflow lost=\n") + 20)
 
 #endif /* GPIODEV_PROTOCOL_H */

@@ -84,6 +84,8 @@ struct GpiodevSocket {
 typedef struct GpioOutput {
     GString *text;
     GArray *events;
+    /* events[0] to events[first - 1] were dropped (the oldest first). */
+    guint first;
     /* Copies of the events' consumer names, which they point to. */
     GPtrArray *strings;
     /*
@@ -95,6 +97,8 @@ typedef struct GpioOutput {
 
 typedef struct GpioQueuedEvent {
     size_t at;
+    /* Events dropped just before this one: an overflow notice first. */
+    uint64_t lost_before;
     GpiodevEvent ev;
 } GpioQueuedEvent;
 
@@ -195,6 +199,7 @@ static void gpio_output_clear(GpioOutput *o)
 {
     g_string_truncate(o->text, 0);
     g_array_set_size(o->events, 0);
+    o->first = 0;
     g_ptr_array_set_size(o->strings, 0);
     o->cost = 0;
 }
@@ -278,10 +283,13 @@ static void gpio_output_format(const GpioOutput *o, GString *out,
 {
     size_t from = 0;
 
-    for (guint i = 0; i < o->events->len; i++) {
+    for (guint i = o->first; i < o->events->len; i++) {
         GpioQueuedEvent *e = &g_array_index(o->events, GpioQueuedEvent, i);
 
         g_string_append_len(out, o->text->str + from, e->at - from);
+        if (e->lost_before) {
+            gpio_format_overflow(out, e->lost_before);
+        }
         gpio_format_event(out, prefixes, &e->ev);
         from = e->at;
     }
@@ -510,12 +518,58 @@ static void gpio_session_flush(GpioSession *ss)
     }
 }
 
+/* What a queued event counts for in the queue. */
+static size_t gpio_queued_event_cost(GpioSession *ss,
+                                     const GpioQueuedEvent *e)
+{
+    return gpio_event_max_len(&ss->s->edge_prefixes, &e->ev) +
+           (e->lost_before ? GPIO_OVERFLOW_MAX_LEN : 0);
+}
+
+/*
+ * Make room in a full queue by dropping its oldest event not yet taken
+ * by the writer, as Linux's line requests do: a client that falls
+ * behind loses the past, not the present.  The count goes with the
+ * next event, where the gap is (@carry if that is the one to come).
+ * False if only replies and what the writer holds are queued.
+ */
+static bool gpio_session_drop_oldest_locked(GpioSession *ss,
+                                            uint64_t *carry)
+{
+    GpioOutput *o = &ss->pending;
+    GpioQueuedEvent *e, *next;
+    size_t freed;
+
+    gpio_session_unstage_locked(ss);
+    if (o->first >= o->events->len) {
+        return false;
+    }
+    e = &g_array_index(o->events, GpioQueuedEvent, o->first++);
+    freed = gpio_queued_event_cost(ss, e);
+    trace_gpiodev_socket_event_dropped(ss->s->parent_obj.id, ss->id,
+                                       e->ev.offset);
+    if (o->first < o->events->len) {
+        next = &g_array_index(o->events, GpioQueuedEvent, o->first);
+        if (!next->lost_before) {
+            freed -= GPIO_OVERFLOW_MAX_LEN;
+        }
+        next->lost_before += e->lost_before + 1;
+    } else {
+        *carry = e->lost_before + 1;
+    }
+    o->cost -= freed;
+    ss->queued -= freed;
+    return true;
+}
+
 /*
  * Every event is queued as it is and formatted when it is written; an
  * event is self-contained but for its consumer name, which is copied.
+ * @lost_before: events dropped just before it.
  */
 static void gpio_session_queue_event_locked(GpioSession *ss,
-                                            const GpiodevEvent *ev)
+                                            const GpiodevEvent *ev,
+                                            uint64_t lost_before)
 {
     GpioOutput *o = &ss->pending;
     GpioQueuedEvent *e;
@@ -525,13 +579,13 @@ static void gpio_session_queue_event_locked(GpioSession *ss,
     }
     e = &ss->staged[ss->nstaged++];
     e->at = o->text->len;
+    e->lost_before = lost_before;
     e->ev = *ev;
     if (ev->consumer) {
         e->ev.consumer = g_strdup(ev->consumer);
         g_ptr_array_add(o->strings, (char *)e->ev.consumer);
     }
-    gpio_session_add_cost_locked(ss, gpio_event_max_len(&ss->s->edge_prefixes,
-                                                        ev));
+    gpio_session_add_cost_locked(ss, gpio_queued_event_cost(ss, e));
 }
 
 /*
@@ -545,6 +599,7 @@ static void gpio_session_event(GpiodevClient *client,
     GpioSession *ss = container_of(client, GpioSession, client);
     Gpiodev *gd = &ss->s->parent_obj;
     bool wake = false, flush = false;
+    uint64_t carry = 0;
 
     if (ss->closing) {
         return;
@@ -552,7 +607,9 @@ static void gpio_session_event(GpiodevClient *client,
     qemu_mutex_lock(&ss->lock);
     if (ss->broken) {
         /* Closed as soon as the main loop gets to it. */
-    } else if (gpio_session_full_locked(ss)) {
+    } else if (gpio_session_full_locked(ss) &&
+               !gpio_session_drop_oldest_locked(ss, &carry)) {
+        /* Nothing older can go: this one does. */
         ss->lost++;
         trace_gpiodev_socket_event_lost(gd->id, ss->id, ss->lost);
     } else {
@@ -564,7 +621,7 @@ static void gpio_session_event(GpiodevClient *client,
             gpio_session_report_lost_locked(ss);
         }
         trace_gpiodev_socket_event(gd->id, ss->id, ev->offset, ev->kind);
-        gpio_session_queue_event_locked(ss, ev);
+        gpio_session_queue_event_locked(ss, ev, carry);
         if (quiet) {
             flush = true;
         } else {
