@@ -38,11 +38,10 @@
 #include <linux/wait.h>
 
 #include "ugpio.h"
+#include "ugpio-msg.h"
 
 /* Records queued for the process; a power of two, for kfifo. */
 #define UGPIO_QUEUE_LEN		1024
-#define UGPIO_MAX_MSG		(sizeof(struct ugpio_create) + \
-				 UGPIO_MAX_LINES * sizeof(struct ugpio_line))
 
 /* What a line whose records were dropped must still say, in order. */
 enum ugpio_resync {
@@ -643,13 +642,6 @@ static void ugpio_refresh_work(struct work_struct *work)
 
 /* Messages from the process */
 
-static bool ugpio_name_ok(const char *name, bool empty_ok)
-{
-	size_t len = strnlen(name, UGPIO_NAME_SIZE);
-
-	return len < UGPIO_NAME_SIZE && (len || empty_ok);
-}
-
 static int ugpio_register(struct ugpio_chip *uc)
 {
 	struct gpio_chip *gc = &uc->gc;
@@ -766,21 +758,10 @@ static int ugpio_create(struct ugpio_chip *uc, const void *buf, size_t size)
 
 	if (uc->registered)
 		return -EBUSY;
-	if (size < sizeof(*msg))
-		return -EINVAL;
-	if (msg->version != UGPIO_VERSION)
-		return -EPROTONOSUPPORT;
+	ret = ugpio_check_create(buf, size);
+	if (ret)
+		return ret;
 	n = msg->nlines;
-	if (!n || n > UGPIO_MAX_LINES ||
-	    size != sizeof(*msg) + (size_t)n * sizeof(*desc) ||
-	    !ugpio_name_ok(msg->label, false))
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		if (!ugpio_name_ok(desc[i].name, true) ||
-		    !ugpio_name_ok(desc[i].consumer, true) ||
-		    desc[i].flags & ~UGPIO_LINE_FLAGS || desc[i].level > 1)
-			return -EINVAL;
-	}
 
 	uc->lines = kcalloc(n, sizeof(*uc->lines), GFP_KERNEL);
 	if (!uc->lines)
@@ -820,14 +801,8 @@ static int ugpio_levels(struct ugpio_chip *uc, const void *buf, size_t size)
 
 	if (!uc->registered)
 		return -ENODEV;
-	if (size < sizeof(*msg) || msg->padding ||
-	    msg->count > UGPIO_MAX_MSG / sizeof(*change) ||
-	    size != sizeof(*msg) + (size_t)msg->count * sizeof(*change))
+	if (ugpio_check_levels(buf, size, uc->nlines))
 		return -EINVAL;
-	for (i = 0; i < msg->count; i++) {
-		if (change[i].offset >= uc->nlines || change[i].level > 1)
-			return -EINVAL;
-	}
 	for (i = 0; i < msg->count; i++)
 		ugpio_change_level(uc, change[i].offset, change[i].level);
 	return 0;
@@ -841,10 +816,7 @@ static int ugpio_line(struct ugpio_chip *uc, const void *buf, size_t size)
 
 	if (!uc->registered)
 		return -ENODEV;
-	if (size != sizeof(*msg) || msg->offset >= uc->nlines ||
-	    msg->flags & ~(UGPIO_LINE_DRIVEN | UGPIO_LINE_BUSY) ||
-	    msg->level > 1 || msg->padding ||
-	    !ugpio_name_ok(msg->consumer, true))
+	if (ugpio_check_line(buf, size, uc->nlines))
 		return -EINVAL;
 	line = &uc->lines[msg->offset];
 	if (line->flags & UGPIO_LINE_ABSENT)
@@ -969,7 +941,7 @@ static ssize_t ugpio_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 	if (copy_from_user(&hdr, ubuf, sizeof(hdr)))
 		return -EFAULT;
-	if (hdr.size != size || size > UGPIO_MAX_MSG)
+	if (ugpio_check_header(&hdr, size) < 0)
 		return -EINVAL;
 	buf = memdup_user(ubuf, size);
 	if (IS_ERR(buf))

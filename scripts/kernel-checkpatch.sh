@@ -36,5 +36,6 @@ cd "$top/kernel"
 # --strict as for new drivers; the uapi header is held to the plain
 # rules, as BIT() does not exist for userspace.
 perl "$checkpatch" --no-tree --strict -q -f ugpio.c
+perl "$checkpatch" --no-tree --strict -q -f ugpio-msg.h
 perl "$checkpatch" --no-tree -q -f ugpio.h
-echo "kernel-checkpatch: ugpio.c (--strict) and ugpio.h are clean"
+echo "kernel-checkpatch: ugpio.c, ugpio-msg.h (--strict) and ugpio.h are clean"
