@@ -10,6 +10,7 @@
 #                   (BOARD=raspi2b, virt, sabrelite, sifive_u ...: on that
 #                   board instead of the AST2600 EVB)
 #   make run        the same guest on this terminal, sockets to play with
+#   make fuzz       the libFuzzer targets, FUZZ_SECONDS (600) each
 #   make soak       1,000 clients come, go, get killed and stall while the
 #                   guest toggles a line; QEMU's fds, threads and memory after
 #   make bench      round trips, guest edge rate, latency (medians of 5
@@ -74,7 +75,7 @@ GUEST_DIR    := $(BUILD)/guest
 HOSTCHIP_DIR := $(BUILD)/hostchip
 
 .PHONY: all deps qemu host guest hostchip check check-under-load bench demo run \
-	qemu-asan host-asan check-asan soak \
+	qemu-asan host-asan check-asan soak fuzz \
 	qemu-series checkpatch \
 	qemu-series-check clean distclean
 
@@ -177,6 +178,15 @@ bench: qemu host hostchip
 		-o $(BUILD)/bench/results.json
 	@/usr/bin/python3 bench/hostchip_bench.py $(QEMU_BUILD) $(HOST_BUILD) \
 		$(HOSTCHIP_DIR) $(BUILD)/bench/hostchip.json
+
+# The libFuzzer targets, FUZZ_SECONDS each (make check runs them for 30).
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := lib-parser ugpio-msg
+
+fuzz: | deps
+	@for t in $(FUZZ_TARGETS); do \
+		bash scripts/fuzz.sh $$t $(FUZZ_SECONDS) || exit 1; \
+	done
 
 # Client churn and abuse beside a toggling guest, then QEMU's fds,
 # threads and memory (docs/reliability.md).  SOAK_SCALE=0.1 for less.

@@ -337,8 +337,10 @@ static void guest_start(struct guest_qemu *g, const char *elf, bool gpiodev)
         /* Both controllers, as a BMC's test rig would have them. */
         g->listener = listen_unix_path(g->sock);
         g->listener18 = listen_unix_path(g->sock18);
+        /* More than max-clients' default: 64 idle ones and the rest. */
         snprintf(opt, sizeof(opt), "socket,id=g,device=/machine/soc/gpio,"
-                 "addr.type=fd,addr.str=%d,queue-limit=64M", g->listener);
+                 "addr.type=fd,addr.str=%d,queue-limit=64M,max-clients=128",
+                 g->listener);
         snprintf(opt18, sizeof(opt18), "socket,id=g18,"
                  "device=/machine/soc/gpio_1_8v,addr.type=fd,addr.str=%d",
                  g->listener18);

@@ -404,7 +404,12 @@ static int connect_tcp(const char *spec)
     return fd;
 }
 
-/* Read the greeting and check the protocol version. */
+static int raw_reply_error(const char *p, const char *end);
+
+/*
+ * Read the greeting and check the protocol version.  A server that takes
+ * no more clients answers "err busy ..." instead: its error is ours.
+ */
 static int conn_greeting(struct qgpio_conn *conn, const char *path)
 {
     int64_t deadline = now_ms() + conn->timeout_ms;
@@ -425,6 +430,15 @@ static int conn_greeting(struct qgpio_conn *conn, const char *path)
     }
     if (nomem) {
         return qgpio_fail(ENOMEM, "out of memory");
+    }
+    if (len >= 4 && !memcmp(line, "err ", 4)) {
+        char why[256];
+        int err;
+
+        raw_reply_error(line + 4, line + len);
+        err = errno;
+        snprintf(why, sizeof(why), "%s", qgpio_strerror());
+        return qgpio_fail(err, "%s: %s", path, why);
     }
     if (qgpio_msg_parse(line, len, &hello) < 0) {
         return -1;

@@ -173,6 +173,7 @@ QGPIO_API bool qgpio_is_chip(const char *path);
 
 /* Chips */
 
+/* EBUSY, with the server's message, when it takes no more clients. */
 QGPIO_API struct qgpio_chip *qgpio_chip_open(const char *chip);
 QGPIO_API void qgpio_chip_close(struct qgpio_chip *chip);
 QGPIO_API const char *qgpio_chip_get_path(struct qgpio_chip *chip);

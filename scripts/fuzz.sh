@@ -18,8 +18,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build/fuzz
 CC=${CC:-clang}
 
+targets="lib-parser ugpio-msg"
+
 usage() {
-    echo "usage: $0 TARGET [SECONDS]; targets: lib-parser" >&2
+    echo "usage: $0 TARGET [SECONDS]; targets: $targets" >&2
     exit 2
 }
 
@@ -39,6 +41,13 @@ lib-parser)
     lib_cflags=(-Dconnect=qgpio_fuzz_connect)
     # Lines up to the library's limit and past it.
     run_opts=(-max_len=20000 -dict="$top/fuzz/lib-parser.dict")
+    ;;
+ugpio-msg)
+    # The ugpio module's message checks, from its own header.
+    sources=("$top/fuzz/ugpio-msg-fuzz.c")
+    cflags=(-I"$top/kernel")
+    lib_cflags=()
+    run_opts=(-max_len=4096)
     ;;
 *)
     usage

@@ -59,6 +59,16 @@ run layering 60 bash "$top/tests/check_layering.sh" "$qemu_build" \
 VALGRIND=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite
           --error-exitcode=3)
 run host-lib 300 "${VALGRIND[@]}" "$host_build/tests/host/test-lib"
+# Each allocation of a session failing in turn (the failmalloc shim,
+# preloaded; valgrind must leave the shim's malloc() alone).
+run host-nomem 600 env LD_PRELOAD="$host_build/tests/host/libfailmalloc.so" \
+    VALGRIND_OPTS=--soname-synonyms=somalloc=nouserintercepts \
+    "${VALGRIND[@]}" "$host_build/tests/host/test-nomem"
+# The libFuzzer targets, 30 seconds each: a crash, leak or sanitizer
+# report fails (make fuzz runs them longer).
+for target in lib-parser ugpio-msg; do
+    run "fuzz-$target" 300 bash "$top/scripts/fuzz.sh" "$target" 30
+done
 # The one-shot tool runs under valgrind too.
 export QEMU_GPIO_VALGRIND=1
 run tools 900 "$PYTHON" "$top/tests/test_tools.py"

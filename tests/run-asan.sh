@@ -17,7 +17,8 @@ mkdir -p "$log_dir"
 PYTHON=/usr/bin/python3
 
 # Reports end the process with an error; UBSan's are fatal too.
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
+# Full stacks (GLib has no frame pointers), for the suppressions.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86:fast_unwind_on_malloc=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
 export LSAN_OPTIONS=suppressions=$top/tests/lsan.supp:print_suppressions=0
 export QEMU_GPIODEV_BUILD=$qemu_build

@@ -203,6 +203,11 @@ static void accept_client(struct fake_server *s)
     if (fd < 0) {
         return;
     }
+    if (s->mode == FAKE_FULL) {
+        say(fd, "err busy the server is full (max-clients=0)\n");
+        close(fd);
+        return;
+    }
     for (int i = 0; i < MAX_CLIENTS; i++) {
         if (s->clients[i].fd < 0) {
             fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);

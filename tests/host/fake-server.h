@@ -23,6 +23,8 @@ enum fake_mode {
     FAKE_FLOOD_BEFORE_REPLY,
     /* The same edges, without the notice, after its reply to "get". */
     FAKE_FLOOD_AFTER_REPLY,
+    /* Refuses every client as a full server does, instead of greeting. */
+    FAKE_FULL,
 };
 
 /* The lost count of the notice FAKE_FLOOD_BEFORE_REPLY sends first. */

@@ -435,8 +435,9 @@ static void test_reconfigure(struct qgpio_chip *chip)
 static void test_long_consumer(struct qgpio_chip *chip)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    size_t n = 3000, len = 0;
-    char *hello = malloc(n + 64);
+    enum { n = 3000 };
+    static char hello[n + 64];
+    size_t len = 0;
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     struct qgpio_line_info *li;
     const char *consumer;
@@ -451,7 +452,6 @@ static void test_long_consumer(struct qgpio_chip *chip)
         write(fd, hello, len) != (ssize_t)len) {
         check(false, "a raw client connects and names itself");
         close(fd);
-        free(hello);
         return;
     }
     /* Its replies: the greeting, hello, set and ping's "ok" last. */
@@ -481,7 +481,6 @@ static void test_long_consumer(struct qgpio_chip *chip)
           "bytes is read whole");
     qgpio_line_info_free(li);
     close(fd);
-    free(hello);
 }
 
 static void test_server_gone(struct qgpio_chip *chip)
@@ -639,8 +638,23 @@ static void test_events_wait_in_socket(void)
     fake_server_stop(srv);
 }
 
+/* A full server's refusal is its error, not a protocol mismatch. */
+static void test_server_full(void)
+{
+    struct fake_server *srv = fake_server_start(FAKE_FULL, 0);
+    struct qgpio_chip *chip;
+
+    errno = 0;
+    chip = qgpio_chip_open(fake_server_path(srv));
+    check(!chip && errno == EBUSY && strstr(qgpio_strerror(), "is full"),
+          "a full server's 'err busy' greeting is EBUSY, with its message");
+    qgpio_chip_close(chip);
+    fake_server_stop(srv);
+}
+
 static void test_caps(void)
 {
+    test_server_full();
     test_endless_lines();
     test_event_flood(100, 300, 100);
     test_event_flood(QGPIO_EVENT_BUFFER_SIZE_DEFAULT,
