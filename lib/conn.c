@@ -117,7 +117,7 @@ static int conn_fill(struct qgpio_conn *conn, int64_t deadline)
         int64_t left = deadline > now_ms() ? deadline - now_ms() : 0;
         int wait = deadline < 0 ? -1 : deadline == 0 ? 0 :
                    (int)(left < INT_MAX ? left : INT_MAX);
-        int ret = poll(&pfd, 1, wait);
+        int ret = qgpio_tls_pending(conn) ? 1 : poll(&pfd, 1, wait);
 
         if (ret < 0 && errno == EINTR) {
             continue;
@@ -128,11 +128,15 @@ static int conn_fill(struct qgpio_conn *conn, int64_t deadline)
         if (ret == 0) {
             return 0;
         }
-        break;
-    }
-    n = read(conn->fd, conn->in + conn->in_len, room);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-        return 0;
+        n = conn->tls ? qgpio_tls_recv(conn, conn->in + conn->in_len, room)
+                      : read(conn->fd, conn->in + conn->in_len, room);
+        if (n >= 0 || (errno != EAGAIN && errno != EINTR)) {
+            break;
+        }
+        /* Part of a TLS record, or a spurious wakeup: wait for more. */
+        if (!deadline) {
+            return 0;
+        }
     }
     if (n < 0) {
         return broken(conn, errno, "reading from the server failed");
@@ -404,6 +408,21 @@ static int connect_tcp(const char *spec)
     return fd;
 }
 
+/* TLS for a tcp: chip when a CA is configured (see tls.c). */
+static int conn_secure(struct qgpio_conn *conn, const char *path)
+{
+    char buf[256], *host = NULL, *port = NULL;
+
+    if (strncmp(path, QGPIO_TCP_PREFIX, strlen(QGPIO_TCP_PREFIX)) ||
+        !qgpio_tls_wanted()) {
+        return 0;
+    }
+    if (split_tcp(path, buf, sizeof(buf), &host, &port) < 0) {
+        return -1;
+    }
+    return qgpio_tls_start(conn, host, now_ms() + conn->timeout_ms);
+}
+
 static int raw_reply_error(const char *p, const char *end);
 
 /*
@@ -473,7 +492,8 @@ int qgpio_conn_open(struct qgpio_conn *conn, const char *path,
     } else {
         conn->fd = connect_unix(path);
     }
-    if (conn->fd < 0 || conn_greeting(conn, path) < 0) {
+    if (conn->fd < 0 || conn_secure(conn, path) < 0 ||
+        conn_greeting(conn, path) < 0) {
         int err = errno;
 
         qgpio_conn_close(conn);
@@ -485,6 +505,7 @@ int qgpio_conn_open(struct qgpio_conn *conn, const char *path,
 
 void qgpio_conn_close(struct qgpio_conn *conn)
 {
+    qgpio_tls_end(conn);
     if (conn->fd >= 0) {
         close(conn->fd);
     }
@@ -523,7 +544,10 @@ static int conn_write_all(struct qgpio_conn *conn, struct iovec *iov,
 
     while (count) {
         struct msghdr mh = { .msg_iov = iov, .msg_iovlen = count };
-        ssize_t n = sendmsg(conn->fd, &mh, MSG_NOSIGNAL);
+        /* TLS takes a buffer at a time, the same again after EAGAIN. */
+        ssize_t n = conn->tls ? qgpio_tls_send(conn, iov->iov_base,
+                                               iov->iov_len)
+                              : sendmsg(conn->fd, &mh, MSG_NOSIGNAL);
         struct pollfd pfd = { .fd = conn->fd, .events = POLLOUT };
 
         if (n > 0) {

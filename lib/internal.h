@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "qemu-gpio.h"
 
@@ -114,7 +115,22 @@ struct qgpio_conn {
     int timeout_ms;
     /* The server closed or the stream is out of step: nothing works. */
     bool broken;
+    /* TLS over @fd, or NULL (tls.c). */
+    struct qgpio_tls *tls;
 };
+
+/* tls.c */
+/* Whether connections to tcp: chips use TLS ($QEMU_GPIO_TLS_CA set). */
+bool qgpio_tls_wanted(void);
+/* TLS over @conn->fd, the server's certificate checked against @host. */
+int qgpio_tls_start(struct qgpio_conn *conn, const char *host,
+                    int64_t deadline_ms);
+/* As read(2) and write(2) on the socket: EAGAIN, 0 for EOF. */
+ssize_t qgpio_tls_recv(struct qgpio_conn *conn, void *buf, size_t len);
+ssize_t qgpio_tls_send(struct qgpio_conn *conn, const void *buf, size_t len);
+/* Decrypted bytes wait in TLS, which poll() cannot see. */
+bool qgpio_tls_pending(struct qgpio_conn *conn);
+void qgpio_tls_end(struct qgpio_conn *conn);
 
 /* A final reply and the "line" messages that came before it. */
 struct qgpio_reply {

@@ -173,7 +173,16 @@ QGPIO_API bool qgpio_is_chip(const char *path);
 
 /* Chips */
 
-/* EBUSY, with the server's message, when it takes no more clients. */
+/*
+ * EBUSY, with the server's message, when it takes no more clients.
+ * A "tcp:HOST:PORT" chip is reached over TLS when $QEMU_GPIO_TLS_CA
+ * names CA certificates (PEM) that the server's certificate, which must
+ * name HOST, is checked against; $QEMU_GPIO_TLS_CERT and
+ * $QEMU_GPIO_TLS_KEY give a client certificate, for a QEMU that admits
+ * clients by their certificate (tls-authz).  EACCES when the server
+ * cannot be trusted or refuses us, with the reason in qgpio_strerror().
+ * Line requests of the chip connect the same way.
+ */
 QGPIO_API struct qgpio_chip *qgpio_chip_open(const char *chip);
 QGPIO_API void qgpio_chip_close(struct qgpio_chip *chip);
 QGPIO_API const char *qgpio_chip_get_path(struct qgpio_chip *chip);

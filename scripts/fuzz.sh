@@ -37,7 +37,9 @@ case $target in
 lib-parser)
     # The library's own sources, its connect() played by the harness.
     sources=("$top"/lib/*.c "$top/fuzz/lib-parser-fuzz.c")
-    cflags=(-I"$top/lib" -DQGPIO_VERSION='"fuzz"')
+    cflags=(-I"$top/lib" -DQGPIO_VERSION='"fuzz"'
+            $(pkg-config --cflags gnutls))
+    ldflags=($(pkg-config --libs gnutls))
     lib_cflags=(-Dconnect=qgpio_fuzz_connect)
     # Lines up to the library's limit and past it.
     run_opts=(-max_len=20000 -dict="$top/fuzz/lib-parser.dict")
@@ -46,6 +48,7 @@ ugpio-msg)
     # The ugpio module's message checks, from its own header.
     sources=("$top/fuzz/ugpio-msg-fuzz.c")
     cflags=(-I"$top/kernel")
+    ldflags=()
     lib_cflags=()
     run_opts=(-max_len=4096)
     ;;
@@ -69,7 +72,7 @@ for src in "${sources[@]}"; do
     "$CC" "${flags[@]}" "${cflags[@]}" "${extra[@]}" -c "$src" -o "$obj"
     objs+=("$obj")
 done
-"$CC" "${flags[@]}" "${objs[@]}" -o "$build/$target-fuzz"
+"$CC" "${flags[@]}" "${objs[@]}" "${ldflags[@]}" -o "$build/$target-fuzz"
 
 log=$build/$target.log
 status=0

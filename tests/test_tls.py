@@ -8,7 +8,8 @@ Python's ssl module (OpenSSL) and the qemu_gpio package.
   drives a line the guest (qtest) reads; a plain-text client, a client
   without a certificate and one whose name is not authorized get no
   greeting, and QEMU carries on.
-- The qemu_gpio client (sync and asyncio) over TLS, verifying QEMU.
+- The qemu_gpio client (sync and asyncio) and the qemu-gpio tool (the C
+  library, GnuTLS) over TLS, verifying QEMU.
 - Client mode: QEMU connects to a TLS server and verifies it.
 - A TCP listener on a non-loopback address without TLS is warned about.
 Prints TAP.
@@ -34,6 +35,7 @@ import qemu_gpio.aio  # noqa: E402
 
 tap = Tap()
 QEMU = os.path.join(os.environ["QEMU_GPIODEV_BUILD"], "qemu-system-arm")
+TOOL = os.path.join(os.environ["QEMU_GPIO_HOST_BUILD"], "tools", "qemu-gpio")
 
 
 def certtool(*args):
@@ -117,6 +119,13 @@ def read_greeting(ctx, port):
         return f"error: {type(e).__name__}"
 
 
+def tool(*args, env=None):
+    """qemu-gpio's exit status, stdout and stderr (stripped)."""
+    p = subprocess.run([TOOL, *args], capture_output=True, text=True,
+                       timeout=60, env=dict(os.environ, **(env or {})))
+    return p.returncode, p.stdout.strip(), p.stderr.strip()
+
+
 def test_server(pki, tmp):
     lsock = listen_tcp()
     port = lsock.getsockname()[1]
@@ -171,6 +180,28 @@ def test_server(pki, tmp):
                 await chip.close()
         tap.eq(asyncio.run(aio_chip()), qemu_gpio.Value.ACTIVE,
                "qemu_gpio.aio over TLS reads gpioD0")
+
+        # The C library, through the qemu-gpio tool's options and its
+        # environment variables.
+        chip = f"tcp:127.0.0.1:{port}"
+        got = tool("--tls-ca", pki.ca, "--tls-cert", pki.rig[1],
+                   "--tls-key", pki.rig[0], "get", "-c", chip, "gpioD0")
+        tap.eq(got, (0, '"gpioD0"=active', ""),
+               "qemu-gpio --tls-ca/--tls-cert/--tls-key get over TLS")
+        got = tool("info", "-c", chip, "gpioD1",
+                   env={"QEMU_GPIO_TLS_CA": pki.ca,
+                        "QEMU_GPIO_TLS_CERT": pki.rig[1],
+                        "QEMU_GPIO_TLS_KEY": pki.rig[0]})
+        tap.check(got[0] == 0 and '"gpioD1"' in got[1],
+                  "qemu-gpio info with $QEMU_GPIO_TLS_*", got)
+        got = tool("--tls-ca", pki.rig[1], "--tls-cert", pki.rig[1],
+                   "--tls-key", pki.rig[0], "get", "-c", chip, "gpioD0")
+        tap.check(got[0] == 1 and "cannot be trusted" in got[2],
+                  "qemu-gpio refuses a server it cannot verify", got)
+        got = tool("--tls-ca", pki.ca, "get", "-c", chip, "gpioD0")
+        tap.check(got[0] == 1 and "the server refused the connection" in
+                  got[2], "qemu-gpio without a certificate is not authorized",
+                  got)
 
         wrong_ca = ssl.create_default_context(cafile=pki.rig[1])
         wrong_ca.load_cert_chain(pki.rig[1], pki.rig[0])

@@ -243,7 +243,8 @@ struct chip *chip_open_id(const char *id)
     free(path);
     if (!qc) {
         if (errno == EACCES) {
-            die("unable to open chip '%s': %s", id, strerror(errno));
+            /* The library says who refused: the socket, TLS, QEMU. */
+            die("unable to open chip '%s': %s", id, qgpio_strerror());
         }
         return NULL;
     }

@@ -85,9 +85,12 @@ if [ "$(echo "$releases" | wc -l)" -ne 2 ]; then
 fi
 
 # Userspace, shared by both kernels.
+# The bridge's libqemu-gpio links GnuTLS (TLS to tcp: chips): it and
+# what it needs.
 bw_pkgs="busybox-static libc6 libgcc-s1 libstdc++6 gpiod libgpiod2
          python3-libgpiod python3.11-minimal libpython3.11-minimal
-         libexpat1 zlib1g"
+         libexpat1 zlib1g libgnutls30 libp11-kit0 libidn2-0 libunistring2
+         libtasn1-6 libnettle8 libhogweed6 libgmp10 libffi8"
 # shellcheck disable=SC2086
 download "$bw_apt" $bw_pkgs
 TRIXIE=("deb [signed-by=$keyring] $site trixie main")
