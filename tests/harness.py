@@ -423,10 +423,8 @@ class BoardGuest(SerialVm):
         self.listeners = {}
         args = board_command(qemu_build, guest_top, board)
         args += socket_args(self.listeners, gpiodevs, qmp_path)
-        args += list(extra)
         fds = [s.fileno() for s in self.listeners.values()]
-        super().__init__(args, fds, "qgpio-guest: batch" if booted else None,
-                         timeout)
+        super().__init__(args, fds, "qgpio-guest: batch", timeout)
 
     def chip(self):
         """The guest's gpiochip of the board's controller, found by its

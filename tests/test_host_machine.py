@@ -39,8 +39,8 @@ LABEL = "ASPEED AST2600 GPIO 3.3V"
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLONE = "~/qemu-gpiodev"
 # The files of kernel/ that a clone has.
-KERNEL_FILES = ("Kbuild", "Makefile", "ugpio.c", "ugpio.h", "dkms.conf",
-                "60-ugpio.rules", "qemu-gpio-export@.service")
+KERNEL_FILES = ("Kbuild", "Makefile", "ugpio.c", "ugpio.h", "ugpio-msg.h",
+                "dkms.conf", "60-ugpio.rules", "qemu-gpio-export@.service")
 
 
 class Machine(SerialVm):

@@ -61,8 +61,9 @@ void fixture_start(struct fixture *f)
     fd1 = listen_unix(f->gpio1);
     qfd = listen_unix(qtest_path);
     snprintf(qemu, sizeof(qemu), "%s/qemu-system-arm", build);
+    /* The benchmark connects more clients than max-clients' default. */
     snprintf(g0, sizeof(g0), "socket,id=gpio0,device=/machine/soc/gpio,"
-             "addr.type=fd,addr.str=%d", fd0);
+             "addr.type=fd,addr.str=%d,max-clients=128", fd0);
     snprintf(g1, sizeof(g1), "socket,id=gpio1,device=gpio_1_8v,"
              "addr.type=fd,addr.str=%d", fd1);
     snprintf(qt, sizeof(qt), "socket,id=qt,fd=%d,server=on,wait=off", qfd);
