@@ -53,13 +53,16 @@ QEMU_CONFIGURE := \
 
 # The sanitizer build (make check-asan): qemu-system-arm and its qtests
 # with AddressSanitizer and UndefinedBehaviorSanitizer, in a directory of
-# its own, and the host side likewise.
+# its own, and the host side likewise.  It is a clang build with QEMU's
+# fuzzing support, so that the same build gives qemu-fuzz-arm, whose
+# gpiodev-protocol target make check and make fuzz run.
 QEMU_ASAN_BUILD := $(BUILD)/qemu-asan
 HOST_ASAN_BUILD := $(BUILD)/host-asan
 QEMU_ASAN_CONFIGURE := \
-	$(filter-out --target-list=% --with-devices-%,$(QEMU_CONFIGURE)) \
+	$(filter-out --target-list=% --with-devices-% --cc=% gcc",$(QEMU_CONFIGURE)) \
+	--cc="ccache clang" \
 	--target-list=arm-softmmu --with-devices-arm=gpiodev \
-	--enable-asan --enable-ubsan
+	--enable-asan --enable-ubsan --enable-fuzzing
 ASAN_QTESTS := gpiodev-aspeed-test aspeed_gpio-test pl061-test \
 	gpiodev-models-test imx-gpio-test bcm2835-gpio-test
 
@@ -126,7 +129,7 @@ $(QEMU_ASAN_BUILD)/.configured: $(BUILD)/configure-options-asan | prepare
 	touch $@
 
 qemu-asan: prepare $(QEMU_ASAN_BUILD)/.configured
-	ninja -C $(QEMU_ASAN_BUILD) qemu-system-arm \
+	ninja -C $(QEMU_ASAN_BUILD) qemu-system-arm qemu-fuzz-arm \
 		$(addprefix tests/qtest/,$(ASAN_QTESTS))
 
 host-asan: | deps
@@ -161,7 +164,7 @@ hostchip: host
 	@bash tests/hostchip/build-rig.sh $(HOSTCHIP_DIR) $(HOST_BUILD)
 	@bash tests/hostchip/build-machine.sh $(HOSTCHIP_DIR)/machine
 
-check: qemu host guest hostchip
+check: qemu host guest hostchip qemu-asan
 	@bash tests/run-all.sh $(QEMU_BUILD) $(HOST_BUILD) $(GUEST_DIR) \
 		$(HOSTCHIP_DIR)
 
@@ -181,9 +184,9 @@ bench: qemu host hostchip
 
 # The libFuzzer targets, FUZZ_SECONDS each (make check runs them for 30).
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS := lib-parser ugpio-msg
+FUZZ_TARGETS := lib-parser ugpio-msg qemu-protocol
 
-fuzz: | deps
+fuzz: qemu-asan | deps
 	@for t in $(FUZZ_TARGETS); do \
 		bash scripts/fuzz.sh $$t $(FUZZ_SECONDS) || exit 1; \
 	done

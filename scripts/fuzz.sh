@@ -6,7 +6,10 @@
 # TARGET is one of the targets below (fuzz/TARGET-fuzz.c); SECONDS (60 by
 # default) is how long it runs, on one job.  The target is built with
 # clang into build/fuzz/, with AddressSanitizer, UndefinedBehaviorSanitizer
-# and leak checks, and runs from its seed corpus (fuzz/corpus/TARGET/,
+# and leak checks; qemu-protocol is QEMU's own gpiodev-protocol target
+# (qemu/tests/qtest/fuzz/gpiodev_fuzz.c), which `make qemu-asan` builds
+# into qemu-fuzz-arm (QEMU_FUZZ overrides where it is).  Each
+# runs from its seed corpus (fuzz/corpus/TARGET/,
 # which it does not change) and a working corpus in build/fuzz/corpus/,
 # which grows from run to run.  Prints the executions count and libFuzzer's
 # final coverage figures; exits non-zero on any crash, leak, timeout or
@@ -18,7 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build/fuzz
 CC=${CC:-clang}
 
-targets="lib-parser ugpio-msg"
+targets="lib-parser ugpio-msg qemu-protocol"
 
 usage() {
     echo "usage: $0 TARGET [SECONDS]; targets: $targets" >&2
@@ -52,6 +55,14 @@ ugpio-msg)
     lib_cflags=()
     run_opts=(-max_len=4096)
     ;;
+qemu-protocol)
+    # Built by QEMU's build, with its fuzzing support.
+    sources=()
+    fuzzer=${QEMU_FUZZ:-$top/build/qemu-asan/qemu-fuzz-arm}
+    fuzzer_args=(--fuzz-target=gpiodev-protocol)
+    # Past the 4096-byte line limit, in chunks of up to 64 bytes.
+    run_opts=(-max_len=16384)
+    ;;
 *)
     usage
     ;;
@@ -59,27 +70,34 @@ esac
 
 mkdir -p "$build/obj/$target" "$build/corpus/$target" \
          "$build/artifacts/$target"
-flags=(-g -O1 -std=gnu11 -Wall -Wextra -Werror
-       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-       -fno-omit-frame-pointer)
-objs=()
-for src in "${sources[@]}"; do
-    obj=$build/obj/$target/$(basename "$src" .c).o
-    extra=()
-    case $src in
-        "$top"/lib/*) extra=("${lib_cflags[@]}") ;;
-    esac
-    "$CC" "${flags[@]}" "${cflags[@]}" "${extra[@]}" -c "$src" -o "$obj"
-    objs+=("$obj")
-done
-"$CC" "${flags[@]}" "${objs[@]}" "${ldflags[@]}" -o "$build/$target-fuzz"
+if [ ${#sources[@]} -gt 0 ]; then
+    flags=(-g -O1 -std=gnu11 -Wall -Wextra -Werror
+           -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+           -fno-omit-frame-pointer)
+    objs=()
+    for src in "${sources[@]}"; do
+        obj=$build/obj/$target/$(basename "$src" .c).o
+        extra=()
+        case $src in
+            "$top"/lib/*) extra=("${lib_cflags[@]}") ;;
+        esac
+        "$CC" "${flags[@]}" "${cflags[@]}" "${extra[@]}" -c "$src" -o "$obj"
+        objs+=("$obj")
+    done
+    fuzzer=$build/$target-fuzz
+    fuzzer_args=()
+    "$CC" "${flags[@]}" "${objs[@]}" "${ldflags[@]}" -o "$fuzzer"
+elif [ ! -x "$fuzzer" ]; then
+    echo "$target: no $fuzzer (make qemu-asan builds it)" >&2
+    exit 1
+fi
 
 log=$build/$target.log
 status=0
 # Leaks count as failures; so does a single input that takes too long.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$build/$target-fuzz" -max_total_time="$seconds" -timeout=10 \
+    "$fuzzer" "${fuzzer_args[@]}" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$target/" "${run_opts[@]}" \
     "$build/corpus/$target" "$top/fuzz/corpus/$target" > "$log" 2>&1 ||

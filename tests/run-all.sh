@@ -65,8 +65,9 @@ run host-nomem 600 env LD_PRELOAD="$host_build/tests/host/libfailmalloc.so" \
     VALGRIND_OPTS=--soname-synonyms=somalloc=nouserintercepts \
     "${VALGRIND[@]}" "$host_build/tests/host/test-nomem"
 # The libFuzzer targets, 30 seconds each: a crash, leak or sanitizer
-# report fails (make fuzz runs them longer).
-for target in lib-parser ugpio-msg; do
+# report fails (make fuzz runs them longer).  qemu-protocol is QEMU's,
+# from the sanitizer build (make qemu-asan).
+for target in lib-parser ugpio-msg qemu-protocol; do
     run "fuzz-$target" 300 bash "$top/scripts/fuzz.sh" "$target" 30
 done
 # The one-shot tool runs under valgrind too.

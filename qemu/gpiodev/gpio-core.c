@@ -276,9 +276,27 @@ void gpiodev_core_notify_level(GpiodevCore *core, unsigned offset,
     }
 }
 
+/*
+ * The bits of @mask that are lines of @core: a model passes a whole
+ * bank's register, whose last bank may have bits with no line behind
+ * them, and what the guest writes there is no business of ours.
+ */
+static uint64_t gpiodev_core_mask_lines(GpiodevCore *core, unsigned base,
+                                        uint64_t mask)
+{
+    if (base >= core->nlines) {
+        return 0;
+    }
+    if (core->nlines - base < 64) {
+        mask &= MAKE_64BIT_MASK(0, core->nlines - base);
+    }
+    return mask;
+}
+
 void gpiodev_core_notify_levels(GpiodevCore *core, unsigned base,
                                 uint64_t mask, uint64_t levels)
 {
+    mask = gpiodev_core_mask_lines(core, base, mask);
     while (mask) {
         unsigned bit = ctz64(mask);
 
@@ -353,6 +371,7 @@ void gpiodev_core_notify_config(GpiodevCore *core, unsigned offset)
 void gpiodev_core_notify_configs(GpiodevCore *core, unsigned base,
                                  uint64_t mask)
 {
+    mask = gpiodev_core_mask_lines(core, base, mask);
     while (mask) {
         gpiodev_core_notify_config(core, base + ctz64(mask));
         mask &= mask - 1;

@@ -169,7 +169,9 @@ static inline void gpio_frontend_level(GpioFrontend *fe, unsigned offset,
  * @mask: the lines that may have changed
  * @levels: their levels, one bit per line
  *
- * Edges are reported in ascending order of offset.
+ * Edges are reported in ascending order of offset.  Bits for offsets
+ * at or past the controller's line count are ignored, so that a model
+ * may pass a whole bank's register.
  */
 static inline void gpio_frontend_levels(GpioFrontend *fe, unsigned base,
                                         uint64_t mask, uint64_t levels)
@@ -197,7 +199,8 @@ static inline void gpio_frontend_config(GpioFrontend *fe, unsigned offset)
  * @fe: the model's frontend
  * @base: offset of the line of bit 0
  * @mask: typically the XOR of a bank's configuration registers before
- *     and after the write
+ *     and after the write; bits for offsets at or past the controller's
+ *     line count are ignored
  */
 static inline void gpio_frontend_configs(GpioFrontend *fe, unsigned base,
                                          uint64_t mask)

@@ -27,6 +27,8 @@
 #define GPIO_ABCD_INT_SENS_1    0x010
 #define GPIO_ABCD_INT_SENS_2    0x014
 #define GPIO_ABCD_INT_STATUS    0x018
+/* Y0..Z7, the last 16 of the 3.3 V controller's 208 lines. */
+#define GPIO_YZAAAB_INT_ENABLE  0x178
 
 /* Long enough for a loaded CI machine; only reached when a test fails. */
 #define REPLY_TIMEOUT_MS        20000
@@ -1910,6 +1912,36 @@ static void test_system_reset(void)
     fixture_stop(&f);
 }
 
+/*
+ * A guest that writes a whole bank's interrupt registers, bits with no
+ * pin behind them included (the AST2600's last bank has 16 pins), gets
+ * its configuration events for the present lines only, and QEMU keeps
+ * running.  Found by the gpiodev-protocol fuzz target.
+ */
+static void test_bank_beyond_last_line(void)
+{
+    Fixture f;
+    Client *c;
+    char *ev;
+
+    fixture_start(&f, NULL);
+    c = client_open(f.path, "watch");
+    client_ok(c, "subscribe config");
+
+    guest_write(&f, GPIO_YZAAAB_INT_ENABLE, 0xffffffff);
+    for (unsigned i = 0; i < 16; i++) {
+        ev = client_event(c);
+        g_assert(g_str_has_prefix(ev, "event config "));
+        g_assert_cmpuint(field_u64(ev, "offset"), ==, 192 + i);
+        g_free(ev);
+    }
+    client_expect_no_event(c);
+    g_assert_cmphex(guest_read(&f, GPIO_YZAAAB_INT_ENABLE), ==, 0xffffffff);
+
+    client_close(c);
+    fixture_stop(&f);
+}
+
 /* The socket file's permissions and group, set with mode= and group=. */
 static void test_socket_file_options(void)
 {
@@ -2134,6 +2166,8 @@ int main(int argc, char **argv)
     qtest_add_func("/gpiodev/aspeed/pipelined-big-replies",
                    test_pipelined_big_replies);
     qtest_add_func("/gpiodev/aspeed/burst-order", test_burst_order);
+    qtest_add_func("/gpiodev/aspeed/bank-beyond-last-line",
+                   test_bank_beyond_last_line);
     qtest_add_func("/gpiodev/aspeed/models", test_models);
     qtest_add_func("/gpiodev/help", test_help);
     qtest_add_func("/gpiodev/qmp-hotplug", test_qmp_hotplug);
