@@ -2,6 +2,8 @@
 # Build a libFuzzer target and run it.
 #
 #   scripts/fuzz.sh TARGET [SECONDS]
+#   FUZZ_RUNS=N scripts/fuzz.sh TARGET SECONDS   (stop after N executions,
+#                                                 or SECONDS, whichever first)
 #
 # TARGET is one of the targets below (fuzz/TARGET-fuzz.c); SECONDS (60 by
 # default) is how long it runs, on one job.  The target is built with
@@ -94,10 +96,12 @@ fi
 
 log=$build/$target.log
 status=0
+started=$SECONDS
 # Leaks count as failures; so does a single input that takes too long.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$fuzzer" "${fuzzer_args[@]}" -max_total_time="$seconds" -timeout=10 \
+    ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} \
     -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$target/" "${run_opts[@]}" \
     "$build/corpus/$target" "$top/fuzz/corpus/$target" > "$log" 2>&1 ||
@@ -105,7 +109,7 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 
 grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 || true
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-echo "$target: ${execs:-0} executions in ${seconds} s" \
+echo "$target: ${execs:-0} executions in $((SECONDS - started)) s" \
      "($(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1))"
 if [ "$status" -ne 0 ] ||
    grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' \

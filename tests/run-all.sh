@@ -77,6 +77,8 @@ unset QEMU_GPIO_VALGRIND
 run python-client 300 "$PYTHON" "$top/tests/test_python.py"
 run guest 600 "$PYTHON" "$top/tests/test_guest.py"
 run boards 1200 "$PYTHON" "$top/tests/test_boards.py"
+# Bare-metal firmware on the microcontroller boards.
+run firmware 300 "$PYTHON" "$top/tests/test_firmware.py"
 run qmp 300 "$PYTHON" "$top/tests/test_qmp.py"
 # The host chip: the ugpio module and the bridge in VMs of Debian's kernels.
 run host-chip 900 "$PYTHON" "$top/tests/test_host_chip.py"

@@ -294,6 +294,30 @@ static const Model models[] = {
         .line = 5, .line_name = "GPIO5",
         .wired_name = "GPIO1", .wired_to = "gpio-pwr",
     },
+    {
+        /* Port F: the EK-LM3S6965's status LED (PF0) and select key. */
+        .name = "stellaris-lm3s6965", .machine = "lm3s6965evb", .args = "",
+        .path = "/machine/soc/gpio-f", .label = "Stellaris GPIO port F",
+        .nlines = 8, .base = 0x40025000, .line = 0, .line_name = "PF0",
+        .wired_name = "PF1", .wired_to = "stellaris-gamepad",
+        .set_output = pl061_set_output, .set_input = pl061_set_input,
+        .read = pl061_read, .irq_rising = pl061_irq_rising,
+        .irq_pending = pl061_irq_pending,
+    }, {
+        /* Port C: PC7 is the OLED controller's data/command line. */
+        .name = "stellaris-lm3s6965-c", .machine = "lm3s6965evb", .args = "",
+        .path = "/machine/soc/gpio-c", .label = "Stellaris GPIO port C",
+        .nlines = 8, .line = 5, .line_name = "PC5",
+        .wired_name = "PC7", .wired_to = "ssd0323",
+    }, {
+        /* Port C: the EK-LM3S811's LED (PC5) and user switch (PC4). */
+        .name = "stellaris-lm3s811", .machine = "lm3s811evb", .args = "",
+        .path = "/machine/soc/gpio-c", .label = "Stellaris GPIO port C",
+        .nlines = 8, .base = 0x40006000, .line = 5, .line_name = "PC5",
+        .set_output = pl061_set_output, .set_input = pl061_set_input,
+        .read = pl061_read, .irq_rising = pl061_irq_rising,
+        .irq_pending = pl061_irq_pending,
+    },
     { IMX_GPIO1("sabrelite", 0x0209c000, "/machine/soc/gpio1") },
     { IMX_GPIO1("mcimx6ul-evk", 0x0209c000, "/machine/soc/gpio0") },
     { IMX_GPIO1("mcimx7d-sabre", 0x30200000, "/machine/soc/gpio0") },

@@ -14,6 +14,10 @@ CONFIG_ADM1272=y
 CONFIG_RASPI=y
 # virt: pl061
 CONFIG_ARM_VIRT=y
+# lm3s6965evb, lm3s811evb: pl061_luminary
+CONFIG_STELLARIS=y
+# Which the LM3S6965EVB uses and its Kconfig does not select.
+CONFIG_SPLIT_IRQ=y
 # sabrelite, mcimx6ul-evk, mcimx7d-sabre: imx.gpio
 CONFIG_SABRELITE=y
 CONFIG_FSL_IMX6UL=y

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Bare-metal firmware (firmware/) on the boards that have no Debian
+guest, with the host on gpiodev sockets.  Each firmware pulses its LED
+pin, then reports on its UART each interrupt of its button pin with the
+level it read, and drives the LED to that level.  Every check asserts
+what both sides saw: the host sees the firmware's first edge and every
+one after it, and the firmware reads the host's level in the interrupt
+it takes.  Prints TAP.
+
+    test_firmware.py [BOARD...]      (default: every board)
+"""
+
+import os
+import sys
+import tempfile
+
+from harness import SerialVm, Tap, edges, kinds, socket_args
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "python"))
+sys.path.insert(0, os.path.join(os.environ["QEMU_GPIODEV_SRC"], "python"))
+
+from qemu.qmp.legacy import QEMUMonitorProtocol  # noqa: E402
+from qemu_gpio import (Chip, Direction, Edge, Interrupt,  # noqa: E402
+                       LineSettings, Value)
+
+tap = Tap()
+TIMEOUT = 60.0
+TOGGLES = 3         # as firmware/meson.build builds them
+
+# Each board: its QEMU binary, the firmware, and the controllers (QOM
+# path) and names of its LED and button pins.
+BOARDS = {
+    "lm3s6965evb": dict(target="arm", firmware="stellaris-lm3s6965evb.elf",
+                        led=("/machine/soc/gpio-f", "PF0"),
+                        button=("/machine/soc/gpio-b", "PB0"),
+                        label="Stellaris GPIO port F"),
+    "lm3s811evb": dict(target="arm", firmware="stellaris-lm3s811evb.elf",
+                       led=("/machine/soc/gpio-c", "PC5"),
+                       button=("/machine/soc/gpio-c", "PC4"),
+                       label="Stellaris GPIO port C"),
+}
+
+
+class Firmware(SerialVm):
+    """A board running its firmware, stopped (-S) until cont, its UART0
+    on the console."""
+
+    def __init__(self, board, tmp, gpiodevs, qmp_path):
+        b = BOARDS[board]
+        self.listeners = {}
+        args = [os.path.join(os.environ["QEMU_GPIODEV_BUILD"],
+                             f"qemu-system-{b['target']}"),
+                "-M", board, "-display", "none", "-monitor", "none",
+                "-serial", "stdio", "-S", "-kernel",
+                os.path.join(os.environ["QEMU_GPIO_HOST_BUILD"], "firmware",
+                             b["firmware"])]
+        args += socket_args(self.listeners, gpiodevs, qmp_path)
+        fds = [s.fileno() for s in self.listeners.values()]
+        super().__init__(args, fds, None, TIMEOUT)
+
+
+def uart(fw, prefix):
+    """The firmware's next UART line starting with @prefix."""
+    return fw.wait_for(prefix)
+
+
+def test_start(board, fw, led_chip, led, mon):
+    """From the first instruction: the pulses, first edge included."""
+    info = led_chip.get_info()
+    tap.eq(info.label, BOARDS[board]["label"],
+           f"{board}: the LED's controller is labelled as its port")
+    tap.check("fw: start" in uart(fw, "fw: start"),
+              f"{board}: the firmware starts once the host is watching")
+    got = edges(mon, 2 * TOGGLES, TIMEOUT)
+    tap.eq(kinds(got), ["rising", "falling"] * TOGGLES,
+           f"{board}: the host sees all {2 * TOGGLES} edges of the LED's "
+           "pulses, the first one included")
+    tap.eq([e.line_seqno for e in got], list(range(1, 2 * TOGGLES + 1)),
+           f"{board}: with no gap in their sequence numbers")
+    line = uart(fw, "fw: ")
+    tap.eq(line, f"fw: {led} pulsed {TOGGLES} times",
+           f"{board}: the firmware pulsed the LED as the host saw it")
+    info = led_chip.get_line_info(led)
+    tap.check(info.direction is Direction.OUTPUT,
+              f"{board}: {led} is an output for the host", info)
+
+
+def test_button(board, fw, led_chip, led, mon, btn_chip, button):
+    ready = uart(fw, "fw: ready ")
+    level = int(ready.rsplit("=", 1)[1])
+    info = btn_chip.get_line_info(button)
+    tap.check(ready.startswith(f"fw: ready {button}=") and
+              info.value == Value(level) and
+              info.direction is Direction.INPUT and
+              info.interrupt is Interrupt.BOTH,
+              f"{board}: the host sees {button} as the firmware set it "
+              "up: an input at the level it read, interrupting on both "
+              "edges", (ready, info))
+    setting = LineSettings(direction=Direction.OUTPUT,
+                           output_value=Value(level))
+    with btn_chip.request_lines({button: setting}, consumer="rig") as rig:
+        for value in (1 - level, level, 1 - level):
+            rig.set_value(button, Value(value))
+            line = uart(fw, "fw: ")
+            tap.eq(line, f"fw: irq {button}={value}",
+                   f"{board}: the host's {button}={value} interrupts the "
+                   "firmware, which reads it")
+            got = edges(mon, 1, TIMEOUT)
+            tap.eq(kinds(got), ["rising" if value else "falling"],
+                   f"{board}: and the LED the firmware drives from it "
+                   "follows, as the host sees")
+
+
+def test_board(board, tmp):
+    b = BOARDS[board]
+    qmp_path = os.path.join(tmp, f"{board}.qmp")
+    socks = {}
+    gpiodevs = {}
+    for role in ("led", "button"):
+        path = b[role][0]
+        if path not in socks:
+            socks[path] = os.path.join(tmp, f"{board}-{len(socks)}.sock")
+            gpiodevs[f"gpio{len(gpiodevs)}"] = (path, socks[path])
+    fw = Firmware(board, tmp, gpiodevs, qmp_path)
+    qmp = QEMUMonitorProtocol(qmp_path)
+    chips = {}
+    try:
+        qmp.connect()
+        for path, sock in socks.items():
+            chips[path] = Chip(sock)
+        led_chip, led = chips[b["led"][0]], b["led"][1]
+        btn_chip, button = chips[b["button"][0]], b["button"][1]
+        with led_chip.request_lines(
+                {led: LineSettings(edge_detection=Edge.BOTH)}) as mon:
+            # The host watches before the firmware's first instruction.
+            qmp.cmd("cont")
+            test_start(board, fw, led_chip, led, mon)
+            test_button(board, fw, led_chip, led, mon, btn_chip, button)
+        tap.check(all(not line.startswith("fw: fault")
+                      for line in fw.transcript),
+                  f"{board}: the firmware took no unexpected exception",
+                  fw.transcript)
+    finally:
+        for chip in chips.values():
+            chip.close()
+        qmp.close()
+        fw.stop()
+
+
+def main():
+    boards = sys.argv[1:] or list(BOARDS)
+    with tempfile.TemporaryDirectory(prefix="qemu-gpio-firmware-") as tmp:
+        for board in boards:
+            try:
+                test_board(board, tmp)
+            except Exception as e:  # a board that fails stops only itself
+                tap.check(False, f"{board}: {type(e).__name__}: {e}")
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
