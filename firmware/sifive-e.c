@@ -10,6 +10,9 @@
  * The HiFive1's green LED is GPIO19; the button is GPIO2, a pin the
  * board leaves free.  Runs in machine mode from the flash at 0x20400000
  * where QEMU's reset vector jumps; the stack is at the top of the DTIM.
+ * The same source builds for RV32 (the FE310's E31 core, which
+ * qemu-system-riscv32 models) and RV64 (qemu-system-riscv64 gives the
+ * board an E51 core).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -46,8 +49,8 @@
 
 #define MSTATUS_MIE         (1u << 3)
 #define MIE_MEIE            (1u << 11)
-#define MCAUSE_INTERRUPT    (1u << 31)
-#define MCAUSE_EXTERNAL     11u
+#define MCAUSE_INTERRUPT    (1ul << (__riscv_xlen - 1))
+#define MCAUSE_EXTERNAL     11ul
 
 #define LED_PIN             19
 #define LED_NAME            "GPIO19"
@@ -131,11 +134,18 @@ static void button_irq(void)
 __attribute__((interrupt("machine"), aligned(4)))
 void trap(void)
 {
-    uint32_t cause;
+    unsigned long cause;
 
     __asm__ volatile("csrr %0, mcause" : "=r"(cause));
     if (cause != (MCAUSE_INTERRUPT | MCAUSE_EXTERNAL)) {
-        uart_puts("fw: fault\n");
+        unsigned long epc;
+
+        __asm__ volatile("csrr %0, mepc" : "=r"(epc));
+        uart_puts("fw: fault mcause=");
+        uart_put_uint(cause);
+        uart_puts(" mepc=");
+        uart_put_uint(epc);
+        uart_putc('\n');
         halt();
     }
     for (uint32_t src; (src = PLIC_CLAIM) != 0; PLIC_CLAIM = src) {

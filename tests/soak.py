@@ -235,9 +235,15 @@ def main():
             results["max_pause_ms"] = round(pause_ms, 2)
             results["median_edge_us"] = round(
                 sorted(gaps)[len(gaps) // 2] / 1e3, 1) if gaps else None
-            tap.check(pause_ms < MAX_PAUSE_MS,
-                      f"the guest never paused {MAX_PAUSE_MS} ms or more "
-                      f"(longest: {pause_ms:.1f} ms)")
+            # A time, so a bound only for make soak: make check's smoke
+            # run shares a loaded machine and must not depend on timing.
+            if args.scale >= 1:
+                tap.check(pause_ms < MAX_PAUSE_MS,
+                          f"the guest never paused {MAX_PAUSE_MS} ms or "
+                          f"more (longest: {pause_ms:.1f} ms)")
+            else:
+                print(f"# longest guest pause: {pause_ms:.1f} ms (bounded "
+                      "only in the full run)", flush=True)
             # Its thread is still reading: shutdown() ends that read.
             watcher.client.sock.shutdown(socket.SHUT_RDWR)
             watcher.join()

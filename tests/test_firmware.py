@@ -40,6 +40,10 @@ BOARDS = {
                        led=("/machine/soc/gpio-c", "PC5"),
                        button=("/machine/soc/gpio-c", "PC4"),
                        label="Stellaris GPIO port C"),
+    "sifive_e": dict(target="riscv64", firmware="sifive-e.elf",
+                     led=("/machine/soc/riscv.sifive.e.gpio0", "GPIO19"),
+                     button=("/machine/soc/riscv.sifive.e.gpio0", "GPIO2"),
+                     label="SiFive GPIO"),
 }
 
 
@@ -70,7 +74,7 @@ def test_start(board, fw, led_chip, led, mon):
     """From the first instruction: the pulses, first edge included."""
     info = led_chip.get_info()
     tap.eq(info.label, BOARDS[board]["label"],
-           f"{board}: the LED's controller is labelled as its port")
+           f"{board}: the LED's controller has the label the model gives it")
     tap.check("fw: start" in uart(fw, "fw: start"),
               f"{board}: the firmware starts once the host is watching")
     got = edges(mon, 2 * TOGGLES, TIMEOUT)

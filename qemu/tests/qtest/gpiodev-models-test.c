@@ -333,6 +333,14 @@ static const Model models[] = {
         .set_output = sifive_set_output, .set_input = sifive_set_input,
         .read = sifive_read, .irq_rising = sifive_irq_rising,
         .irq_pending = sifive_irq_pending,
+    }, {
+        /* The FE310 of sifive_e (a HiFive1): 32 lines, nothing wired. */
+        .name = "sifive-e", .machine = "sifive_e", .args = "",
+        .path = "/machine/soc/riscv.sifive.e.gpio0", .label = "SiFive GPIO",
+        .nlines = 32, .base = 0x10012000, .line = 5, .line_name = "GPIO5",
+        .set_output = sifive_set_output, .set_input = sifive_set_input,
+        .read = sifive_read, .irq_rising = sifive_irq_rising,
+        .irq_pending = sifive_irq_pending,
     },
 };
 

@@ -3,3 +3,5 @@
 
 # sifive_u: sifive_soc.gpio
 CONFIG_SIFIVE_U=y
+# sifive_e: sifive_soc.gpio, with bare-metal firmware (firmware/)
+CONFIG_SIFIVE_E=y
