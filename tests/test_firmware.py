@@ -74,7 +74,7 @@ def test_start(board, fw, led_chip, led, mon):
     """From the first instruction: the pulses, first edge included."""
     info = led_chip.get_info()
     tap.eq(info.label, BOARDS[board]["label"],
-           f"{board}: the LED's controller has the label the model gives it")
+           f"{board}: the LED's controller has the model's label")
     tap.check("fw: start" in uart(fw, "fw: start"),
               f"{board}: the firmware starts once the host is watching")
     got = edges(mon, 2 * TOGGLES, TIMEOUT)
