@@ -8,9 +8,9 @@
  *
  *   0b0LLLLLLC  client C sends the next L + 1 bytes, which it then
  *               executes as far as they make complete requests
- *   0b1xxxxxxR  the guest writes the next 4 bytes, little-endian, to
- *               the controller's register at offset 4 * (next byte)
- *               (R = 0) or 4 * (next byte) + 0x400 (R = 1)
+ *   0b1xxxxxxR  then a byte N and 4 bytes V: the guest writes V
+ *               (little-endian) to the controller's register at offset
+ *               4 * N, plus 0x400 if R is 1
  *
  * The lines of a client that asks to quit are released and the client
  * starts over, as a reconnecting one would.  Each input ends with both
