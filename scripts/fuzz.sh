@@ -16,6 +16,7 @@
 # which grows from run to run.  Prints the executions count and libFuzzer's
 # final coverage figures; exits non-zero on any crash, leak, timeout or
 # sanitizer report, leaving the input in build/fuzz/artifacts/TARGET/.
+# The log is build/fuzz/TARGET.log: run one TARGET at a time.
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
@@ -107,15 +108,16 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$build/corpus/$target" "$top/fuzz/corpus/$target" > "$log" 2>&1 ||
     status=$?
 
-grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 || true
-execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+# The log may hold the bytes of an input: read it as text regardless.
+grep -aE '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 || true
+execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 echo "$target: ${execs:-0} executions in $((SECONDS - started)) s" \
-     "($(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1))"
+     "($(grep -aEo 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1))"
 if [ "$status" -ne 0 ] ||
-   grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' \
+   grep -aqE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' \
         "$log"; then
     echo "$target: FAILED (exit $status); log: $log" >&2
-    grep -E 'ERROR:|runtime error:|SUMMARY:|Test unit written' "$log" |
+    grep -aE 'ERROR:|runtime error:|SUMMARY:|Test unit written' "$log" |
         head -n 20 >&2
     exit 1
 fi
