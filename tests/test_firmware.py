@@ -51,7 +51,7 @@ class Firmware(SerialVm):
     """A board running its firmware, stopped (-S) until cont, its UART0
     on the console."""
 
-    def __init__(self, board, tmp, gpiodevs, qmp_path):
+    def __init__(self, board, gpiodevs, qmp_path):
         b = BOARDS[board]
         self.listeners = {}
         args = [os.path.join(os.environ["QEMU_GPIODEV_BUILD"],
@@ -127,7 +127,7 @@ def test_board(board, tmp):
         if path not in socks:
             socks[path] = os.path.join(tmp, f"{board}-{len(socks)}.sock")
             gpiodevs[f"gpio{len(gpiodevs)}"] = (path, socks[path])
-    fw = Firmware(board, tmp, gpiodevs, qmp_path)
+    fw = Firmware(board, gpiodevs, qmp_path)
     qmp = QEMUMonitorProtocol(qmp_path)
     chips = {}
     try:
