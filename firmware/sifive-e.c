@@ -67,39 +67,11 @@ static void uart_putc(char c)
     UART0_TXDATA = (uint8_t)c;
 }
 
-static void uart_puts(const char *s)
-{
-    while (*s) {
-        uart_putc(*s++);
-    }
-}
-
-static void uart_put_uint(unsigned v)
-{
-    char digits[10];
-    int n = 0;
-
-    do {
-        digits[n++] = '0' + v % 10;
-        v /= 10;
-    } while (v);
-    while (n) {
-        uart_putc(digits[--n]);
-    }
-}
+#include "report.h"
 
 static unsigned button_level(void)
 {
     return GPIO_INPUT_VAL & BUTTON ? 1 : 0;
-}
-
-static void report(const char *what, unsigned level)
-{
-    uart_puts("fw: ");
-    uart_puts(what);
-    uart_puts(" " BUTTON_NAME "=");
-    uart_put_uint(level);
-    uart_putc('\n');
 }
 
 static void led_set(unsigned level)
