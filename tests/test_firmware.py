@@ -105,7 +105,9 @@ def test_button(board, fw, led_chip, led, mon, btn_chip, button):
     setting = LineSettings(direction=Direction.OUTPUT,
                            output_value=Value(level))
     with btn_chip.request_lines({button: setting}, consumer="rig") as rig:
-        for value in (1 - level, level, 1 - level):
+        # Each edge both ways, and one more after each: an interrupt
+        # taken twice would show as the next line.
+        for value in (1 - level, level, 1 - level, level):
             rig.set_value(button, Value(value))
             line = uart(fw, "fw: ")
             tap.eq(line, f"fw: irq {button}={value}",
