@@ -43,8 +43,11 @@ typedef struct GpioLineInfo {
     GpioLineInterrupt interrupt;
 } GpioLineInfo;
 
-/* How many lines of one controller a board may wire inside itself. */
-#define GPIO_FRONTEND_MAX_WIRED 4
+/*
+ * How many lines of one controller a board may wire inside itself (the
+ * B-L475E-IOT01A's LED matrix takes 7 of port A).
+ */
+#define GPIO_FRONTEND_MAX_WIRED 16
 
 /**
  * struct GpioWiredLine - a line that the board connects to another device

@@ -274,6 +274,74 @@ static bool sifive_irq_pending(QTestState *qts, const Model *m,
     return qtest_readl(qts, m->base + SIFIVE_RISE_IP) & BIT(line);
 }
 
+/* STM32L4x5 GPIO, with its interrupts in SYSCFG and EXTI */
+
+#define STM32_MODER             0x00
+#define STM32_IDR               0x10
+#define STM32_BSRR              0x18
+#define STM32_MODER_OUTPUT      1
+#define STM32_SYSCFG_EXTICR1    0x40010008
+#define STM32_EXTI_IMR1         0x40010400
+#define STM32_EXTI_RTSR1        0x40010408
+#define STM32_EXTI_FTSR1        0x4001040c
+#define STM32_EXTI_PR1          0x40010414
+#define STM32_GPIOA             0x48000000
+#define STM32_PORT_SIZE         0x400
+
+static void stm32_set_mode(QTestState *qts, const Model *m, unsigned line,
+                           uint32_t mode)
+{
+    uint32_t v = qtest_readl(qts, m->base + STM32_MODER);
+
+    v = deposit32(v, 2 * line, 2, mode);
+    qtest_writel(qts, m->base + STM32_MODER, v);
+}
+
+/* As the STM32 HAL does: the output data, then the mode. */
+static void stm32_set_output(QTestState *qts, const Model *m, unsigned line,
+                             bool level)
+{
+    qtest_writel(qts, m->base + STM32_BSRR, BIT(line + (level ? 0 : 16)));
+    stm32_set_mode(qts, m, line, STM32_MODER_OUTPUT);
+}
+
+static void stm32_set_input(QTestState *qts, const Model *m, unsigned line)
+{
+    stm32_set_mode(qts, m, line, 0);
+}
+
+static bool stm32_read(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, m->base + STM32_IDR) & BIT(line);
+}
+
+static void stm32_update(QTestState *qts, uint64_t reg, unsigned line,
+                         bool set)
+{
+    uint32_t v = qtest_readl(qts, reg);
+
+    qtest_writel(qts, reg, set ? v | BIT(line) : v & ~BIT(line));
+}
+
+/* EXTI line @line takes this port's pin, on rising edges. */
+static void stm32_irq_rising(QTestState *qts, const Model *m, unsigned line)
+{
+    uint64_t exticr = STM32_SYSCFG_EXTICR1 + 4 * (line / 4);
+    uint32_t v = qtest_readl(qts, exticr);
+
+    v = deposit32(v, 4 * (line % 4), 4,
+                  (m->base - STM32_GPIOA) / STM32_PORT_SIZE);
+    qtest_writel(qts, exticr, v);
+    stm32_update(qts, STM32_EXTI_FTSR1, line, false);
+    stm32_update(qts, STM32_EXTI_RTSR1, line, true);
+    stm32_update(qts, STM32_EXTI_IMR1, line, true);
+}
+
+static bool stm32_irq_pending(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, STM32_EXTI_PR1) & BIT(line);
+}
+
 static const Model models[] = {
     {
         .name = "pl061", .machine = "virt", .args = "",
@@ -341,6 +409,19 @@ static const Model models[] = {
         .set_output = sifive_set_output, .set_input = sifive_set_input,
         .read = sifive_read, .irq_rising = sifive_irq_rising,
         .irq_pending = sifive_irq_pending,
+    },
+    {
+        /*
+         * Port B of the B-L475E-IOT01A: LED2 (PB14) is free, PB0 to PB2
+         * drive the LED matrix (DM163) that the board model attaches.
+         */
+        .name = "stm32l4x5", .machine = "b-l475e-iot01a", .args = "",
+        .path = "/machine/soc/gpiob", .label = "STM32L4x5 GPIO port B",
+        .nlines = 16, .base = 0x48000400, .line = 14, .line_name = "PB14",
+        .wired_name = "PB0", .wired_to = "dm163",
+        .set_output = stm32_set_output, .set_input = stm32_set_input,
+        .read = stm32_read, .irq_rising = stm32_irq_rising,
+        .irq_pending = stm32_irq_pending,
     },
 };
 
@@ -560,6 +641,40 @@ static void test_wired(const void *opaque)
     qtest_quit(qts);
 }
 
+/*
+ * STM32L4x5: a pin's interrupt is that of the EXTI line that EXTICR
+ * routes its port to.  Watching both ports keeps their state in
+ * gpiodev, so what the queries show is what SYSCFG and the EXTI told
+ * it when the guest rerouted and reconfigured the line.
+ */
+static void test_stm32_exti_routing(const void *opaque)
+{
+    const Model *port_b = opaque;
+    Model port_c = *port_b;
+    QTestState *qts = model_start(port_b);
+
+    port_c.path = "/machine/soc/gpioc";
+    port_c.base = STM32_GPIOA + 2 * STM32_PORT_SIZE;
+    qobject_unref(qtest_qmp(qts, "{'execute': 'gpio-watch', 'arguments': "
+                            "{'device': %s, 'line': 'PB13'}}", port_b->path));
+    qobject_unref(qtest_qmp(qts, "{'execute': 'gpio-watch', 'arguments': "
+                            "{'device': %s, 'line': 'PC13'}}", port_c.path));
+
+    stm32_irq_rising(qts, &port_c, 13);
+    assert_line_state(qts, &port_c, 13, "interrupt", "rising");
+    assert_line_state(qts, port_b, 13, "interrupt", "none");
+
+    stm32_irq_rising(qts, port_b, 13);
+    assert_line_state(qts, port_b, 13, "interrupt", "rising");
+    assert_line_state(qts, &port_c, 13, "interrupt", "none");
+
+    stm32_update(qts, STM32_EXTI_FTSR1, 13, true);
+    assert_line_state(qts, port_b, 13, "interrupt", "both");
+    stm32_update(qts, STM32_EXTI_IMR1, 13, false);
+    assert_line_state(qts, port_b, 13, "interrupt", "none");
+    qtest_quit(qts);
+}
+
 static void add_case(const Model *m, const char *what,
                      void (*fn)(const void *))
 {
@@ -586,6 +701,9 @@ int main(int argc, char **argv)
         }
         if (m->wired_name) {
             add_case(m, "wired", test_wired);
+        }
+        if (!strcmp(m->name, "stm32l4x5")) {
+            add_case(m, "exti-routing", test_stm32_exti_routing);
         }
     }
     return g_test_run();

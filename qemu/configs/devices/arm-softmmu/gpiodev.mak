@@ -22,3 +22,7 @@ CONFIG_SPLIT_IRQ=y
 CONFIG_SABRELITE=y
 CONFIG_FSL_IMX6UL=y
 CONFIG_FSL_IMX7=y
+# b-l475e-iot01a: stm32l4x5-gpio (interrupts through SYSCFG and EXTI),
+# with the LED matrix (DM163) that a full build implies
+CONFIG_B_L475E_IOT01A=y
+CONFIG_DM163=y
