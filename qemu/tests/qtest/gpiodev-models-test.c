@@ -342,6 +342,61 @@ static bool stm32_irq_pending(QTestState *qts, const Model *m, unsigned line)
     return qtest_readl(qts, STM32_EXTI_PR1) & BIT(line);
 }
 
+/* NPCM7xx GPIO */
+
+#define NPCM_DIN                0x04
+#define NPCM_EVTYP              0x28
+#define NPCM_EVBE               0x2c
+#define NPCM_EVENS              0x44
+#define NPCM_EVST               0x4c
+#define NPCM_IEM                0x58
+#define NPCM_DOS                0x68
+#define NPCM_DOC                0x6c
+#define NPCM_OES                0x70
+#define NPCM_OEC                0x74
+
+static void npcm_update(QTestState *qts, const Model *m, uint32_t reg,
+                        unsigned line, bool set)
+{
+    uint32_t v = qtest_readl(qts, m->base + reg);
+
+    v = set ? v | BIT(line) : v & ~BIT(line);
+    qtest_writel(qts, m->base + reg, v);
+}
+
+/* As Linux's pinctrl-npcm7xx does: the value, then the direction. */
+static void npcm_set_output(QTestState *qts, const Model *m, unsigned line,
+                            bool level)
+{
+    qtest_writel(qts, m->base + (level ? NPCM_DOS : NPCM_DOC), BIT(line));
+    qtest_writel(qts, m->base + NPCM_OES, BIT(line));
+}
+
+/* An input, with its input buffer enabled (IEM) so that DIN reads it */
+static void npcm_set_input(QTestState *qts, const Model *m, unsigned line)
+{
+    qtest_writel(qts, m->base + NPCM_OEC, BIT(line));
+    npcm_update(qts, m, NPCM_IEM, line, true);
+}
+
+static bool npcm_read(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, m->base + NPCM_DIN) & BIT(line);
+}
+
+static void npcm_irq_rising(QTestState *qts, const Model *m, unsigned line)
+{
+    npcm_update(qts, m, NPCM_EVTYP, line, true);
+    npcm_update(qts, m, NPCM_EVBE, line, false);
+    qtest_writel(qts, m->base + NPCM_EVST, BIT(line));
+    qtest_writel(qts, m->base + NPCM_EVENS, BIT(line));
+}
+
+static bool npcm_irq_pending(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, m->base + NPCM_EVST) & BIT(line);
+}
+
 static const Model models[] = {
     {
         .name = "pl061", .machine = "virt", .args = "",
@@ -422,6 +477,15 @@ static const Model models[] = {
         .set_output = stm32_set_output, .set_input = stm32_set_input,
         .read = stm32_read, .irq_rising = stm32_irq_rising,
         .irq_pending = stm32_irq_pending,
+    },
+    {
+        /* Bank 1 of the NPCM750: its line 5 is GPIO37. */
+        .name = "npcm7xx", .machine = "npcm750-evb", .args = "",
+        .path = "/machine/soc/gpio[1]", .label = "NPCM GPIO bank 1",
+        .nlines = 32, .base = 0xf0011000, .line = 5, .line_name = "GPIO37",
+        .set_output = npcm_set_output, .set_input = npcm_set_input,
+        .read = npcm_read, .irq_rising = npcm_irq_rising,
+        .irq_pending = npcm_irq_pending,
     },
 };
 

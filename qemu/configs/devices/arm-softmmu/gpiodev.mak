@@ -26,3 +26,6 @@ CONFIG_FSL_IMX7=y
 # with the LED matrix (DM163) that a full build implies
 CONFIG_B_L475E_IOT01A=y
 CONFIG_DM163=y
+# npcm750-evb, quanta-gsj, quanta-gbs-bmc, kudo-bmc, mori-bmc:
+# npcm7xx-gpio
+CONFIG_NPCM7XX=y
