@@ -64,12 +64,13 @@ QEMU_ASAN_CONFIGURE := \
 	--target-list=arm-softmmu --with-devices-arm=gpiodev \
 	--enable-asan --enable-ubsan --enable-fuzzing
 ASAN_QTESTS := gpiodev-aspeed-test aspeed_gpio-test pl061-test \
-	gpiodev-models-test imx-gpio-test bcm2835-gpio-test
+	gpiodev-models-test imx-gpio-test bcm2835-gpio-test \
+	stm32l4x5_gpio-test stm32l4x5_syscfg-test npcm7xx_gpio-test
 
 # Test programs built inside QEMU's tree (see qemu/tests/qtest/meson.build).
 QTESTS := aspeed_gpio-test gpiodev-aspeed-test pl061-test gpiodev-models-test \
-	imx-gpio-test bcm2835-gpio-test sifive-gpio-test \
-	ast2700-gpio-test qom-test device-introspect-test bcm2835-dma-test \
+	imx-gpio-test bcm2835-gpio-test sifive-gpio-test stm32l4x5_gpio-test \
+	stm32l4x5_syscfg-test npcm7xx_gpio-test ast2700-gpio-test qom-test device-introspect-test bcm2835-dma-test \
 	bcm2835-i2c-test
 QTEST_TARGETS := $(addprefix tests/qtest/,$(QTESTS))
 
@@ -105,17 +106,9 @@ $(QEMU_BUILD)/.configured: $(BUILD)/configure-options | prepare
 	cd $(QEMU_BUILD) && ../qemu-src/configure $(QEMU_CONFIGURE)
 	touch $@
 
-# The firmware that the source tree carries (Debian's tarball keeps only
-# what it can build from source, such as the NPCM7xx boot ROM) is made
-# visible to the uninstalled binary, as --disable-install-blobs does not.
-QEMU_DATADIR := $(QEMU_BUILD)/qemu-bundle/usr/local/share/qemu
-
 qemu: prepare $(QEMU_BUILD)/.configured
 	ninja -C $(QEMU_BUILD) $(QEMU_BINS) $(QTEST_TARGETS)
-	@mkdir -p $(QEMU_DATADIR)
-	@for f in $(QEMU_SRC)/pc-bios/*.bin; do \
-		ln -sfn "$$(realpath $$f)" $(QEMU_DATADIR)/; \
-	done
+	@bash scripts/link-firmware.sh $(QEMU_SRC) $(QEMU_BUILD)
 
 $(BUILD)/configure-options-asan: FORCE
 	@mkdir -p $(BUILD)
@@ -131,6 +124,7 @@ $(QEMU_ASAN_BUILD)/.configured: $(BUILD)/configure-options-asan | prepare
 qemu-asan: prepare $(QEMU_ASAN_BUILD)/.configured
 	ninja -C $(QEMU_ASAN_BUILD) qemu-system-arm qemu-fuzz-arm \
 		$(addprefix tests/qtest/,$(ASAN_QTESTS))
+	@bash scripts/link-firmware.sh $(QEMU_SRC) $(QEMU_ASAN_BUILD)
 
 host-asan: | deps
 	@[ -e $(HOST_ASAN_BUILD)/build.ninja ] || meson setup $(HOST_ASAN_BUILD) . \

@@ -25,8 +25,10 @@ git_q=(git -C "$tree" -c user.name=series-check -c user.email=check@localhost
        -c commit.gpgsign=false -c gc.auto=0)
 # TARGET:QTEST, run after each patch that the qtest's source exists at
 qtests=(arm:aspeed_gpio-test arm:gpiodev-aspeed-test arm:pl061-test
-        arm:imx-gpio-test arm:bcm2835-gpio-test arm:gpiodev-models-test
-        riscv64:sifive-gpio-test riscv64:gpiodev-models-test)
+        arm:imx-gpio-test arm:bcm2835-gpio-test arm:stm32l4x5_gpio-test
+        arm:stm32l4x5_syscfg-test arm:npcm7xx_gpio-test
+        arm:gpiodev-models-test riscv64:sifive-gpio-test
+        riscv64:gpiodev-models-test)
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -81,6 +83,7 @@ for patch in "$series_dir"/0*.patch; do
         echo "series-check: QEMU does not build after $name" >&2
         exit 1
     fi
+    bash "$(dirname "$0")/link-firmware.sh" "$tree" "$build"
     for tt in "${runs[@]}"; do
         target=${tt%%:*} t=${tt#*:}
         if ! QTEST_QEMU_BINARY=$build/qemu-system-$target \
