@@ -315,12 +315,13 @@ static bool stm32_read(QTestState *qts, const Model *m, unsigned line)
     return qtest_readl(qts, m->base + STM32_IDR) & BIT(line);
 }
 
-static void stm32_update(QTestState *qts, uint64_t reg, unsigned line,
-                         bool set)
+/* Set or clear the bit of @line in the register at @addr */
+static void update_bit(QTestState *qts, uint64_t addr, unsigned line,
+                       bool set)
 {
-    uint32_t v = qtest_readl(qts, reg);
+    uint32_t v = qtest_readl(qts, addr);
 
-    qtest_writel(qts, reg, set ? v | BIT(line) : v & ~BIT(line));
+    qtest_writel(qts, addr, set ? v | BIT(line) : v & ~BIT(line));
 }
 
 /* EXTI line @line takes this port's pin, on rising edges. */
@@ -332,9 +333,9 @@ static void stm32_irq_rising(QTestState *qts, const Model *m, unsigned line)
     v = deposit32(v, 4 * (line % 4), 4,
                   (m->base - STM32_GPIOA) / STM32_PORT_SIZE);
     qtest_writel(qts, exticr, v);
-    stm32_update(qts, STM32_EXTI_FTSR1, line, false);
-    stm32_update(qts, STM32_EXTI_RTSR1, line, true);
-    stm32_update(qts, STM32_EXTI_IMR1, line, true);
+    update_bit(qts, STM32_EXTI_FTSR1, line, false);
+    update_bit(qts, STM32_EXTI_RTSR1, line, true);
+    update_bit(qts, STM32_EXTI_IMR1, line, true);
 }
 
 static bool stm32_irq_pending(QTestState *qts, const Model *m, unsigned line)
@@ -355,15 +356,6 @@ static bool stm32_irq_pending(QTestState *qts, const Model *m, unsigned line)
 #define NPCM_OES                0x70
 #define NPCM_OEC                0x74
 
-static void npcm_update(QTestState *qts, const Model *m, uint32_t reg,
-                        unsigned line, bool set)
-{
-    uint32_t v = qtest_readl(qts, m->base + reg);
-
-    v = set ? v | BIT(line) : v & ~BIT(line);
-    qtest_writel(qts, m->base + reg, v);
-}
-
 /* As Linux's pinctrl-npcm7xx does: the value, then the direction. */
 static void npcm_set_output(QTestState *qts, const Model *m, unsigned line,
                             bool level)
@@ -376,7 +368,7 @@ static void npcm_set_output(QTestState *qts, const Model *m, unsigned line,
 static void npcm_set_input(QTestState *qts, const Model *m, unsigned line)
 {
     qtest_writel(qts, m->base + NPCM_OEC, BIT(line));
-    npcm_update(qts, m, NPCM_IEM, line, true);
+    update_bit(qts, m->base + NPCM_IEM, line, true);
 }
 
 static bool npcm_read(QTestState *qts, const Model *m, unsigned line)
@@ -386,8 +378,8 @@ static bool npcm_read(QTestState *qts, const Model *m, unsigned line)
 
 static void npcm_irq_rising(QTestState *qts, const Model *m, unsigned line)
 {
-    npcm_update(qts, m, NPCM_EVTYP, line, true);
-    npcm_update(qts, m, NPCM_EVBE, line, false);
+    update_bit(qts, m->base + NPCM_EVTYP, line, true);
+    update_bit(qts, m->base + NPCM_EVBE, line, false);
     qtest_writel(qts, m->base + NPCM_EVST, BIT(line));
     qtest_writel(qts, m->base + NPCM_EVENS, BIT(line));
 }
@@ -732,9 +724,9 @@ static void test_stm32_exti_routing(const void *opaque)
     assert_line_state(qts, port_b, 13, "interrupt", "rising");
     assert_line_state(qts, &port_c, 13, "interrupt", "none");
 
-    stm32_update(qts, STM32_EXTI_FTSR1, 13, true);
+    update_bit(qts, STM32_EXTI_FTSR1, 13, true);
     assert_line_state(qts, port_b, 13, "interrupt", "both");
-    stm32_update(qts, STM32_EXTI_IMR1, 13, false);
+    update_bit(qts, STM32_EXTI_IMR1, 13, false);
     assert_line_state(qts, port_b, 13, "interrupt", "none");
     qtest_quit(qts);
 }
