@@ -18,17 +18,29 @@ static void uart_puts(const char *s)
     }
 }
 
+/*
+ * In decimal, by repeated subtraction: the Cortex-M0 has no divide
+ * instruction, and the firmware links no library to do it.
+ */
 static void uart_put_uint(unsigned v)
 {
-    char digits[10];
-    int n = 0;
+    static const unsigned powers[] = {
+        1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000,
+        100, 10, 1,
+    };
+    int started = 0;
 
-    do {
-        digits[n++] = '0' + v % 10;
-        v /= 10;
-    } while (v);
-    while (n) {
-        uart_putc(digits[--n]);
+    for (unsigned i = 0; i < sizeof(powers) / sizeof(powers[0]); i++) {
+        char digit = '0';
+
+        while (v >= powers[i]) {
+            v -= powers[i];
+            digit++;
+        }
+        if (digit != '0' || started || powers[i] == 1) {
+            uart_putc(digit);
+            started = 1;
+        }
     }
 }
 

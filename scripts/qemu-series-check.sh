@@ -26,7 +26,7 @@ git_q=(git -C "$tree" -c user.name=series-check -c user.email=check@localhost
 # TARGET:QTEST, run after each patch that the qtest's source exists at
 qtests=(arm:aspeed_gpio-test arm:gpiodev-aspeed-test arm:pl061-test
         arm:imx-gpio-test arm:bcm2835-gpio-test arm:stm32l4x5_gpio-test
-        arm:stm32l4x5_syscfg-test arm:npcm7xx_gpio-test
+        arm:stm32l4x5_syscfg-test arm:npcm7xx_gpio-test arm:microbit-test
         arm:gpiodev-models-test riscv64:sifive-gpio-test
         riscv64:gpiodev-models-test)
 

@@ -389,6 +389,59 @@ static bool npcm_irq_pending(QTestState *qts, const Model *m, unsigned line)
     return qtest_readl(qts, m->base + NPCM_EVST) & BIT(line);
 }
 
+/* nRF51 GPIO, and the GPIOTE that its interrupts go through */
+
+#define NRF51_OUTSET            0x508
+#define NRF51_OUTCLR            0x50c
+#define NRF51_IN                0x510
+#define NRF51_CNF(line)         (0x700 + 4 * (line))
+#define NRF51_CNF_DIR_OUTPUT    BIT(0)
+#define NRF51_CNF_INPUT_DISCONNECT BIT(1)
+#define NRF51_GPIOTE            0x40006000
+#define NRF51_GPIOTE_EVENTS_IN0 (NRF51_GPIOTE + 0x100)
+#define NRF51_GPIOTE_EVENTS_PORT (NRF51_GPIOTE + 0x17c)
+#define NRF51_GPIOTE_INTENSET   (NRF51_GPIOTE + 0x304)
+#define NRF51_GPIOTE_INTENCLR   (NRF51_GPIOTE + 0x308)
+#define NRF51_GPIOTE_CONFIG(n)  (NRF51_GPIOTE + 0x510 + 4 * (n))
+#define NRF51_GPIOTE_INTEN_PORT BIT(31)
+
+/*
+ * As Zephyr's and nrfx's drivers do: the value, then the pin's
+ * configuration as an output with its input buffer disconnected.
+ */
+static void nrf51_set_output(QTestState *qts, const Model *m, unsigned line,
+                             bool level)
+{
+    qtest_writel(qts, m->base + (level ? NRF51_OUTSET : NRF51_OUTCLR),
+                 BIT(line));
+    qtest_writel(qts, m->base + NRF51_CNF(line),
+                 NRF51_CNF_DIR_OUTPUT | NRF51_CNF_INPUT_DISCONNECT);
+}
+
+/* An input with its input buffer connected, so that IN reads it */
+static void nrf51_set_input(QTestState *qts, const Model *m, unsigned line)
+{
+    qtest_writel(qts, m->base + NRF51_CNF(line), 0);
+}
+
+static bool nrf51_read(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, m->base + NRF51_IN) & BIT(line);
+}
+
+/* GPIOTE channel 0 in event mode (1), rising edges (1), interrupting */
+static void nrf51_irq_rising(QTestState *qts, const Model *m, unsigned line)
+{
+    qtest_writel(qts, NRF51_GPIOTE_CONFIG(0), 1 | line << 8 | 1 << 16);
+    qtest_writel(qts, NRF51_GPIOTE_EVENTS_IN0, 0);
+    qtest_writel(qts, NRF51_GPIOTE_INTENSET, BIT(0));
+}
+
+static bool nrf51_irq_pending(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, NRF51_GPIOTE_EVENTS_IN0);
+}
+
 static const Model models[] = {
     {
         .name = "pl061", .machine = "virt", .args = "",
@@ -478,6 +531,15 @@ static const Model models[] = {
         .set_output = npcm_set_output, .set_input = npcm_set_input,
         .read = npcm_read, .irq_rising = npcm_irq_rising,
         .irq_pending = npcm_irq_pending,
+    },
+    {
+        /* The micro:bit's nRF51822: P0.17 is button A, nothing is wired. */
+        .name = "nrf51", .machine = "microbit", .args = "",
+        .path = "/machine/nrf51/gpio", .label = "nRF51 GPIO", .nlines = 32,
+        .base = 0x50000000, .line = 17, .line_name = "P0.17",
+        .set_output = nrf51_set_output, .set_input = nrf51_set_input,
+        .read = nrf51_read, .irq_rising = nrf51_irq_rising,
+        .irq_pending = nrf51_irq_pending,
     },
 };
 
@@ -731,6 +793,50 @@ static void test_stm32_exti_routing(const void *opaque)
     qtest_quit(qts);
 }
 
+/*
+ * nRF51: what the GPIOTE makes of a pin shows in its line info.  A
+ * channel's edges win over the pin's SENSE level; a channel in task
+ * mode makes the pin an output.
+ */
+static void test_nrf51_gpiote(const void *opaque)
+{
+    const Model *m = opaque;
+    QTestState *qts = model_start(m);
+    unsigned line = m->line;
+
+    qobject_unref(qtest_qmp(qts, "{'execute': 'gpio-watch', 'arguments': "
+                            "{'device': %s, 'line': %s}}",
+                            m->path, m->line_name));
+    nrf51_set_input(qts, m, line);
+    assert_line_state(qts, m, line, "interrupt", "none");
+
+    /* SENSE low, through DETECT and the PORT event */
+    qtest_writel(qts, m->base + NRF51_CNF(line), 3 << 16);
+    assert_line_state(qts, m, line, "interrupt", "none");
+    qtest_writel(qts, NRF51_GPIOTE_INTENSET, NRF51_GPIOTE_INTEN_PORT);
+    assert_line_state(qts, m, line, "interrupt", "level-low");
+    qmp_set_ok(qts, m, m->line_name, true);
+    g_assert_cmpuint(qtest_readl(qts, NRF51_GPIOTE_EVENTS_PORT), ==, 0);
+    qmp_set_ok(qts, m, m->line_name, false);
+    g_assert_cmpuint(qtest_readl(qts, NRF51_GPIOTE_EVENTS_PORT), ==, 1);
+
+    /* Channel 2 on both edges (polarity 3) wins over SENSE */
+    qtest_writel(qts, NRF51_GPIOTE_CONFIG(2), 1 | line << 8 | 3 << 16);
+    assert_line_state(qts, m, line, "interrupt", "level-low");
+    qtest_writel(qts, NRF51_GPIOTE_INTENSET, BIT(2));
+    assert_line_state(qts, m, line, "interrupt", "both");
+    qtest_writel(qts, NRF51_GPIOTE_INTENCLR, BIT(2));
+    assert_line_state(qts, m, line, "interrupt", "level-low");
+
+    /* Channel 2 in task mode (3), starting high: an output at 1 */
+    assert_line_state(qts, m, line, "direction", "input");
+    qtest_writel(qts, NRF51_GPIOTE_CONFIG(2),
+                 3 | line << 8 | 3 << 16 | BIT(20));
+    assert_line_state(qts, m, line, "direction", "output");
+    g_assert_true(qmp_get(qts, m, m->line_name));
+    qtest_quit(qts);
+}
+
 static void add_case(const Model *m, const char *what,
                      void (*fn)(const void *))
 {
@@ -760,6 +866,9 @@ int main(int argc, char **argv)
         }
         if (!strcmp(m->name, "stm32l4x5")) {
             add_case(m, "exti-routing", test_stm32_exti_routing);
+        }
+        if (!strcmp(m->name, "nrf51")) {
+            add_case(m, "gpiote", test_nrf51_gpiote);
         }
     }
     return g_test_run();

@@ -29,3 +29,5 @@ CONFIG_DM163=y
 # npcm750-evb, quanta-gsj, quanta-gbs-bmc, kudo-bmc, mori-bmc:
 # npcm7xx-gpio
 CONFIG_NPCM7XX=y
+# microbit: nrf51_soc.gpio (interrupts through its GPIOTE)
+CONFIG_MICROBIT=y
