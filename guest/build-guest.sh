@@ -46,7 +46,11 @@ aspeed)
 armhf)
     SUITE=trixie ARCH=armhf TRIPLET=arm-linux-gnueabihf
     LOADER=ld-linux-armhf.so.3 FLAVOUR=armmp LIBGPIOD=libgpiod3
-    MODULES="drivers/gpio/gpio-mxc.ko"
+    # i.MX's GPIO; rainier-bmc's: the SoC's GPIO, the I2C controller
+    # and the expanders on its buses
+    MODULES="drivers/gpio/gpio-mxc.ko drivers/gpio/gpio-aspeed.ko
+             drivers/i2c/busses/i2c-aspeed.ko drivers/gpio/gpio-pca953x.ko
+             drivers/leds/leds-pca955x.ko"
     ;;
 arm64)
     SUITE=trixie ARCH=arm64 TRIPLET=aarch64-linux-gnu

@@ -330,17 +330,20 @@ class Guest(SerialVm):
 # the model (not the firmware's GPIO expander of the Raspberry Pi 3 and
 # 4, say); wired: the lines the board uses itself.
 # mem=None: the board's fixed RAM size; append: more kernel arguments;
-# bios: the firmware of the guest's profile that boots the kernel.
+# bios: the firmware of the guest's profile that boots the kernel;
+# idle: the level of an unused line (1 where the chip pulls its inputs
+# up); interrupts=False: the controller cannot interrupt the guest.
 def _board(target, machine, profile, dtb, console, serial, chips,
            controller, guest_label, lines, wired=None, cpu=None, mem="512",
-           append="", controllers=None, bios=None):
+           append="", controllers=None, bios=None, idle=0, interrupts=True):
     return dict(target=target, machine=["-M", machine] +
                 (["-cpu", cpu] if cpu else []) +
                 (["-m", mem] if mem else []),
                 profile=profile, dtb=dtb, console=console, serial=serial,
                 chips=chips, controllers=controllers or chips,
                 controller=controller, guest_label=guest_label,
-                lines=lines, wired=wired or {}, append=append, bios=bios)
+                lines=lines, wired=wired or {}, append=append, bios=bios,
+                idle=idle, interrupts=interrupts)
 
 
 BOARDS = {
@@ -379,6 +382,14 @@ BOARDS = {
                       mem=None, controllers=1,
                       append="clk_ignore_unused initcall_blacklist="
                       "brcmstb_l2_driver_init,brcmstb_i2c_driver_init"),
+    # Rainier's TCA9554 on I2C bus 0, with gpio-pca953x: its inputs are
+    # pulled up, and it has no INT output in the model (nor in the
+    # device tree).
+    "rainier-bmc": _board("arm", "rainier-bmc", "armhf",
+                          "aspeed-bmc-ibm-rainier.dtb", "ttyS4", 0, 3,
+                          "/machine/soc/i2c/bus[0]/pca9554@20", "0-0020", 8,
+                          mem=None, controllers=1, idle=1,
+                          interrupts=False),
     "sifive_u": _board("riscv64", "sifive_u", "riscv64", None, "ttySIF0", 0,
                        1, "/machine/soc/gpio", "10060000.gpio", 16,
                        wired={10: "gpio-restart"}, mem="1G",

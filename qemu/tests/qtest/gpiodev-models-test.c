@@ -541,6 +541,17 @@ static const Model models[] = {
         .read = nrf51_read, .irq_rising = nrf51_irq_rising,
         .irq_pending = nrf51_irq_pending,
     },
+    {
+        /*
+         * Rainier's TCA9554 on I2C bus 0.  qtest has no I2C master for
+         * the ASPEED controller: the pca9554 case plays the guest
+         * through the expander's pinN properties instead.
+         */
+        .name = "pca9554", .machine = "rainier-bmc", .args = "",
+        .path = "/machine/soc/i2c/bus[0]/pca9554@20",
+        .label = "PCA9554 at 0x20 on aspeed.i2c.bus.0", .nlines = 8,
+        .line = 3, .line_name = "P3",
+    },
 };
 
 /* QMP helpers */
@@ -837,6 +848,55 @@ static void test_nrf51_gpiote(const void *opaque)
     qtest_quit(qts);
 }
 
+static void pca9554_pin_set(QTestState *qts, const Model *m, unsigned line,
+                            bool level)
+{
+    g_autofree char *name = g_strdup_printf("pin%u", line);
+
+    qobject_unref(qtest_qmp(qts, "{'execute': 'qom-set', 'arguments': "
+                            "{'path': %s, 'property': %s, 'value': %s}}",
+                            m->path, name, level ? "high" : "low"));
+}
+
+static bool pca9554_pin_get(QTestState *qts, const Model *m, unsigned line)
+{
+    g_autofree char *name = g_strdup_printf("pin%u", line);
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': "
+                           "{'path': %s, 'property': %s}}", m->path, name);
+    bool high = !strcmp(qdict_get_str(rsp, "return"), "high");
+
+    qobject_unref(rsp);
+    return high;
+}
+
+/*
+ * PCA9554: an input at reset, pulled up, which gpiodev drives; an
+ * output once set, which gpiodev reads.
+ */
+static void test_pca9554_pins(const void *opaque)
+{
+    const Model *m = opaque;
+    QTestState *qts = model_start(m);
+    unsigned line = m->line;
+
+    assert_line_state(qts, m, line, "direction", "input");
+    assert_line_state(qts, m, line, "bias", "pull-up");
+    g_assert_true(qmp_get(qts, m, m->line_name));
+    qmp_set_ok(qts, m, m->line_name, false);
+    g_assert_false(pca9554_pin_get(qts, m, line));
+    g_assert_false(qmp_get(qts, m, m->line_name));
+    qmp_set_ok(qts, m, m->line_name, true);
+    g_assert_true(pca9554_pin_get(qts, m, line));
+
+    pca9554_pin_set(qts, m, 5, false);
+    assert_line_state(qts, m, 5, "direction", "output");
+    assert_line_state(qts, m, 5, "drive", "push-pull");
+    g_assert_false(qmp_get(qts, m, "P5"));
+    pca9554_pin_set(qts, m, 5, true);
+    g_assert_true(qmp_get(qts, m, "P5"));
+    qtest_quit(qts);
+}
+
 static void add_case(const Model *m, const char *what,
                      void (*fn)(const void *))
 {
@@ -869,6 +929,9 @@ int main(int argc, char **argv)
         }
         if (!strcmp(m->name, "nrf51")) {
             add_case(m, "gpiote", test_nrf51_gpiote);
+        }
+        if (!strcmp(m->name, "pca9554")) {
+            add_case(m, "pins", test_pca9554_pins);
         }
     }
     return g_test_run();

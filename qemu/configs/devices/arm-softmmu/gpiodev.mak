@@ -29,7 +29,8 @@ CONFIG_DM163=y
 # npcm750-evb, quanta-gsj, quanta-gbs-bmc, kudo-bmc, mori-bmc:
 # npcm7xx-gpio
 CONFIG_NPCM7XX=y
-# The I2C GPIO expanders: pca9554 (rainier-bmc has one)
+# rainier-bmc's pca9554, which ASPEED_SOC selects once the series adds
+# it to the board: from the patch that adds pca9554-test on
 CONFIG_PCA9554=y
 # microbit: nrf51_soc.gpio (interrupts through its GPIOTE)
 CONFIG_MICROBIT=y
