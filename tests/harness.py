@@ -332,10 +332,13 @@ class Guest(SerialVm):
 # mem=None: the board's fixed RAM size; append: more kernel arguments;
 # bios: the firmware of the guest's profile that boots the kernel;
 # idle: the level of an unused line (1 where the chip pulls its inputs
-# up); interrupts=False: the controller cannot interrupt the guest.
+# up); interrupts=False: the controller cannot interrupt the guest;
+# led: (controller, line, name) of an LED that the guest's LED class
+# drives, on another controller.
 def _board(target, machine, profile, dtb, console, serial, chips,
            controller, guest_label, lines, wired=None, cpu=None, mem="512",
-           append="", controllers=None, bios=None, idle=0, interrupts=True):
+           append="", controllers=None, bios=None, idle=0, interrupts=True,
+           led=None):
     return dict(target=target, machine=["-M", machine] +
                 (["-cpu", cpu] if cpu else []) +
                 (["-m", mem] if mem else []),
@@ -343,7 +346,7 @@ def _board(target, machine, profile, dtb, console, serial, chips,
                 chips=chips, controllers=controllers or chips,
                 controller=controller, guest_label=guest_label,
                 lines=lines, wired=wired or {}, append=append, bios=bios,
-                idle=idle, interrupts=interrupts)
+                idle=idle, interrupts=interrupts, led=led)
 
 
 BOARDS = {
@@ -389,7 +392,9 @@ BOARDS = {
                           "aspeed-bmc-ibm-rainier.dtb", "ttyS4", 0, 3,
                           "/machine/soc/i2c/bus[0]/pca9554@20", "0-0020", 8,
                           mem=None, controllers=1, idle=1,
-                          interrupts=False),
+                          interrupts=False,
+                          led=("/machine/soc/i2c/bus[7]/pca9552@30", 0,
+                               "pca955x:pcieslot0")),
     "sifive_u": _board("riscv64", "sifive_u", "riscv64", None, "ttySIF0", 0,
                        1, "/machine/soc/gpio", "10060000.gpio", 16,
                        wired={10: "gpio-restart"}, mem="1G",

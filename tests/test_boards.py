@@ -147,11 +147,35 @@ def test_wired(board, chip):
                   "shows it as consumer and cannot be driven", refused)
 
 
+def test_led(guest, board, sock):
+    """The guest's LED class lights the LED, fully then dimmed (PWM), and
+    turns it off: the host sees the LED's line follow."""
+    controller, line, name = BOARDS[board]["led"]
+    brightness = f"/sys/class/leds/{name}/brightness"
+    with Chip(sock) as chip, \
+            chip.request_lines({line: BOTH}) as mon:
+        for value, want in (("255", "rising"), ("0", "falling"),
+                            ("128", "rising"), ("0", "falling")):
+            status, _ = guest.run(f"echo {value} > {brightness}")
+            got = edges(mon, 1)
+            tap.check(status == 0 and kinds(got) == [want],
+                      f"{board}: the guest's {name} at brightness {value}: "
+                      f"the host sees a {want} edge on {controller} line "
+                      f"{line}", got)
+            if value == "255":
+                info = chip.get_line_info(line)
+                tap.check(info.direction is Direction.OUTPUT,
+                          f"{board}: a lit LED's line is an output", info)
+
+
 def test_board(qemu_build, guest_top, board, tmp):
     sock = os.path.join(tmp, f"{board}.sock")
     qmp_path = os.path.join(tmp, f"{board}.qmp")
-    guest = BoardGuest(qemu_build, guest_top, board,
-                       {"gpio0": (BOARDS[board]["controller"], sock)},
+    gpiodevs = {"gpio0": (BOARDS[board]["controller"], sock)}
+    led_sock = os.path.join(tmp, f"{board}-led.sock")
+    if BOARDS[board]["led"]:
+        gpiodevs["gpio1"] = (BOARDS[board]["led"][0], led_sock)
+    guest = BoardGuest(qemu_build, guest_top, board, gpiodevs,
                        qmp_path=qmp_path)
     qmp = QEMUMonitorProtocol(qmp_path)
     try:
@@ -169,6 +193,8 @@ def test_board(qemu_build, guest_top, board, tmp):
             if BOARDS[board]["interrupts"]:
                 test_guest_monitor(guest, board, chip, gchip, mon)
             test_wired(board, chip)
+        if BOARDS[board]["led"]:
+            test_led(guest, board, led_sock)
     finally:
         qmp.close()
         guest.stop()

@@ -551,6 +551,23 @@ static const Model models[] = {
         .path = "/machine/soc/i2c/bus[0]/pca9554@20",
         .label = "PCA9554 at 0x20 on aspeed.i2c.bus.0", .nlines = 8,
         .line = 3, .line_name = "P3",
+    }, {
+        /*
+         * One of rainier's LED controllers, whose LED0 Linux names
+         * pcieslot0.  The pca9552 case plays the guest through the
+         * chip's ledN properties.
+         */
+        .name = "pca9552", .machine = "rainier-bmc", .args = "",
+        .path = "/machine/soc/i2c/bus[7]/pca9552@30",
+        .label = "PCA9552 at 0x30 on aspeed.i2c.bus.7", .nlines = 16,
+        .line = 0, .line_name = "LED0",
+    }, {
+        /* Witherspoon's front panel LEDs, which the board models */
+        .name = "pca9552-witherspoon", .machine = "witherspoon-bmc",
+        .args = "", .path = "/machine/soc/i2c/bus[3]/pca9552@60",
+        .label = "PCA9552 at 0x60 on aspeed.i2c.bus.3", .nlines = 16,
+        .line = 0, .line_name = "LED0", .wired_name = "LED13",
+        .wired_to = "led",
     },
 };
 
@@ -897,6 +914,51 @@ static void test_pca9554_pins(const void *opaque)
     qtest_quit(qts);
 }
 
+static void pca9552_led_set(QTestState *qts, const Model *m, unsigned line,
+                            const char *selection)
+{
+    g_autofree char *name = g_strdup_printf("led%u", line);
+
+    qobject_unref(qtest_qmp(qts, "{'execute': 'qom-set', 'arguments': "
+                            "{'path': %s, 'property': %s, 'value': %s}}",
+                            m->path, name, selection));
+}
+
+/*
+ * PCA9552: a line's level is its LED's, lit (1) while its pin is at
+ * 0 V; an LED that is off leaves its pin to be driven from outside.
+ */
+static void test_pca9552_leds(const void *opaque)
+{
+    const Model *m = opaque;
+    QTestState *qts = model_start(m);
+    unsigned line = m->line;
+
+    assert_line_state(qts, m, line, "direction", "input");
+    assert_line_state(qts, m, line, "drive", "open-drain");
+    g_assert_false(qmp_get(qts, m, m->line_name));
+
+    pca9552_led_set(qts, m, line, "on");
+    assert_line_state(qts, m, line, "direction", "output");
+    g_assert_true(qmp_get(qts, m, m->line_name));
+    pca9552_led_set(qts, m, line, "pwm1");
+    assert_line_state(qts, m, line, "direction", "output");
+    g_assert_true(qmp_get(qts, m, m->line_name));
+    pca9552_led_set(qts, m, line, "off");
+    assert_line_state(qts, m, line, "direction", "input");
+    g_assert_false(qmp_get(qts, m, m->line_name));
+
+    /* Driven lit from outside: the pin, which the chip signals, at 0 V */
+    qtest_irq_intercept_out(qts, m->path);
+    qmp_set_ok(qts, m, m->line_name, true);
+    qmp_set_ok(qts, m, m->line_name, false);
+    g_assert_true(qtest_get_irq(qts, line));
+    qmp_set_ok(qts, m, m->line_name, true);
+    g_assert_false(qtest_get_irq(qts, line));
+    g_assert_true(qmp_get(qts, m, m->line_name));
+    qtest_quit(qts);
+}
+
 static void add_case(const Model *m, const char *what,
                      void (*fn)(const void *))
 {
@@ -932,6 +994,9 @@ int main(int argc, char **argv)
         }
         if (!strcmp(m->name, "pca9554")) {
             add_case(m, "pins", test_pca9554_pins);
+        }
+        if (!strcmp(m->name, "pca9552")) {
+            add_case(m, "leds", test_pca9552_leds);
         }
     }
     return g_test_run();
