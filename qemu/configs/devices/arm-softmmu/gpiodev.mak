@@ -32,5 +32,7 @@ CONFIG_NPCM7XX=y
 # rainier-bmc's pca9554, which ASPEED_SOC selects once the series adds
 # it to the board: from the patch that adds pca9554-test on
 CONFIG_PCA9554=y
+# The PCF8574, which no board has: -device pcf8574 on an I2C bus
+CONFIG_PCF8574=y
 # microbit: nrf51_soc.gpio (interrupts through its GPIOTE)
 CONFIG_MICROBIT=y
