@@ -50,7 +50,7 @@ armhf)
     # and the expanders on its buses
     MODULES="drivers/gpio/gpio-mxc.ko drivers/gpio/gpio-aspeed.ko
              drivers/i2c/busses/i2c-aspeed.ko drivers/gpio/gpio-pca953x.ko
-             drivers/leds/leds-pca955x.ko"
+             drivers/gpio/gpio-pcf857x.ko drivers/leds/leds-pca955x.ko"
     ;;
 arm64)
     SUITE=trixie ARCH=arm64 TRIPLET=aarch64-linux-gnu

@@ -334,19 +334,21 @@ class Guest(SerialVm):
 # idle: the level of an unused line (1 where the chip pulls its inputs
 # up); interrupts=False: the controller cannot interrupt the guest;
 # led: (controller, line, name) of an LED that the guest's LED class
-# drives, on another controller.
+# drives, on another controller; devices: -device options; setup: a
+# guest command that makes the chip, run once the guest is up.
 def _board(target, machine, profile, dtb, console, serial, chips,
            controller, guest_label, lines, wired=None, cpu=None, mem="512",
            append="", controllers=None, bios=None, idle=0, interrupts=True,
-           led=None):
+           led=None, devices=(), setup=None):
     return dict(target=target, machine=["-M", machine] +
                 (["-cpu", cpu] if cpu else []) +
-                (["-m", mem] if mem else []),
+                (["-m", mem] if mem else []) +
+                [arg for dev in devices for arg in ("-device", dev)],
                 profile=profile, dtb=dtb, console=console, serial=serial,
                 chips=chips, controllers=controllers or chips,
                 controller=controller, guest_label=guest_label,
                 lines=lines, wired=wired or {}, append=append, bios=bios,
-                idle=idle, interrupts=interrupts, led=led)
+                idle=idle, interrupts=interrupts, led=led, setup=setup)
 
 
 BOARDS = {
@@ -395,6 +397,15 @@ BOARDS = {
                           interrupts=False,
                           led=("/machine/soc/i2c/bus[7]/pca9552@30", 0,
                                "pca955x:pcieslot0")),
+    # A PCF8574 added with -device on rainier's bus 0, which the guest
+    # instantiates with gpio-pcf857x through new_device, as a user with
+    # no device tree entry for it would.
+    "rainier-bmc-pcf8574": _board(
+        "arm", "rainier-bmc", "armhf", "aspeed-bmc-ibm-rainier.dtb",
+        "ttyS4", 0, 3, "/machine/peripheral/expander", "pcf8574", 8,
+        mem=None, controllers=1, idle=1, interrupts=False,
+        devices=["pcf8574,id=expander,bus=aspeed.i2c.bus.0,address=0x27"],
+        setup="echo pcf8574 0x27 > /sys/bus/i2c/devices/i2c-0/new_device"),
     "sifive_u": _board("riscv64", "sifive_u", "riscv64", None, "ttySIF0", 0,
                        1, "/machine/soc/gpio", "10060000.gpio", 16,
                        wired={10: "gpio-restart"}, mem="1G",

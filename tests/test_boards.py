@@ -34,15 +34,17 @@ def test_controllers(board, qmp, guest_chips):
     """query-gpio-controllers lists as many controllers of the model as
     the guest has chips of it, the board's first among them."""
     b = BOARDS[board]
+    # setup makes one chip more than the guest has at boot
+    chips = b["chips"] + (1 if b["setup"] else 0)
     ctrls = qmp.cmd("query-gpio-controllers")
     ours = [c for c in ctrls if c["path"] == b["controller"]]
     same = [c for c in ctrls if ours and c["type"] == ours[0]["type"]]
     tap.check(len(ours) == 1 and ours[0]["lines"] == b["lines"] and
               ours[0]["gpiodevs"] == ["gpio0"] and
-              len(same) == b["controllers"] and guest_chips == b["chips"],
+              len(same) == b["controllers"] and guest_chips == chips,
               f"{board}: query-gpio-controllers lists {b['controller']} "
               f"with its gpiodev, and {b['controllers']} controllers of its "
-              f"type; the guest {b['chips']} chips", (ctrls, guest_chips))
+              f"type; the guest {chips} chips", (ctrls, guest_chips))
 
 
 def test_chip(guest, board, chip, gchip):
@@ -71,8 +73,12 @@ def test_guest_output(guest, board, chip, gchip, line):
 
 
 def test_config(guest, board, chip, gchip, line):
+    """The guest makes the line an output (driving it away from its idle
+    level: a PCF8574 pin that outputs 1 is still an input), then an
+    input again."""
     chip.watch_line_info(line)
-    guest.run(f"gpioset -t 0 -c {gchip} {line}=1")
+    away = 1 - BOARDS[board]["idle"]
+    guest.run(f"gpioset -t 0 -c {gchip} {line}={away}")
     ev = chip.read_info_event(EVENT_TIMEOUT)
     tap.check(ev.event_type is InfoEventType.LINE_CONFIG_CHANGED and
               ev.line_info.direction is Direction.OUTPUT,
@@ -180,6 +186,8 @@ def test_board(qemu_build, guest_top, board, tmp):
     qmp = QEMUMonitorProtocol(qmp_path)
     try:
         qmp.connect()
+        if BOARDS[board]["setup"]:
+            guest.ok(BOARDS[board]["setup"])
         with Chip(sock) as chip:
             gchip = guest.chip()
             test_controllers(board, qmp, len(guest.ok("gpiodetect") or []))

@@ -7,6 +7,8 @@
 
 #include "qemu/osdep.h"
 #include "libqtest.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
 #include "hw/i2c/aspeed_i2c.h"
 #include "qtest_aspeed.h"
 
@@ -106,6 +108,74 @@ static void test_nint_released_by_write(void)
     qtest_quit(qts);
 }
 
+/* query-gpio-lines' @key of line @offset */
+static char *line_state(QTestState *qts, unsigned offset, const char *key)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-gpio-lines', "
+                           "'arguments': {'device': %s}}", EXPANDER);
+    char *value = NULL;
+    QListEntry *e;
+
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(rsp, "return"), e) {
+        QDict *line = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (qdict_get_int(line, "offset") == offset) {
+            value = g_strdup(qdict_get_str(line, key));
+        }
+    }
+    qobject_unref(rsp);
+    g_assert_nonnull(value);
+    return value;
+}
+
+static bool line_get(QTestState *qts, const char *name)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'gpio-get', 'arguments': "
+                           "{'device': %s, 'line': %s}}", EXPANDER, name);
+    bool level = qdict_get_bool(qdict_get_qdict(rsp, "return"), "level");
+
+    qobject_unref(rsp);
+    return level;
+}
+
+static void line_set(QTestState *qts, const char *name, bool level)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'gpio-set', 'arguments': "
+                           "{'device': %s, 'line': %s, 'level': %i}}",
+                           EXPANDER, name, level);
+
+    g_assert(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+}
+
+/*
+ * Through gpiodev: a pin written 0 is an output, one written 1 an input
+ * that the outside world drives, which the port reads and nINT signals.
+ */
+static void test_gpiodev_lines(void)
+{
+    QTestState *qts = expander_start();
+    g_autofree char *dir5 = NULL, *bias5 = NULL, *dir0 = NULL;
+
+    port_write(qts, 0xf0);
+    dir0 = line_state(qts, 0, "direction");
+    dir5 = line_state(qts, 5, "direction");
+    bias5 = line_state(qts, 5, "bias");
+    g_assert_cmpstr(dir0, ==, "output");
+    g_assert_cmpstr(dir5, ==, "input");
+    g_assert_cmpstr(bias5, ==, "pull-up");
+    g_assert_false(line_get(qts, "P0"));
+    g_assert_true(line_get(qts, "P5"));
+
+    line_set(qts, "P5", false);
+    g_assert_false(qtest_get_irq(qts, 0));
+    g_assert_cmphex(port_read(qts), ==, 0xd0);
+    g_assert_false(line_get(qts, "P5"));
+    line_set(qts, "P5", true);
+    g_assert_cmphex(port_read(qts), ==, 0xf0);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -115,5 +185,6 @@ int main(int argc, char **argv)
                    test_nint_released_by_read);
     qtest_add_func("/pcf8574/nint-released-by-write",
                    test_nint_released_by_write);
+    qtest_add_func("/pcf8574/gpiodev-lines", test_gpiodev_lines);
     return g_test_run();
 }
