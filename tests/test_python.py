@@ -19,18 +19,119 @@ tap = Tap()
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+# pip must not reach for the network: if it tried, it would fail at
+# once rather than retry.
+PIP_ENV = {"PIP_NO_INPUT": "1", "PIP_RETRIES": "0", "PIP_TIMEOUT": "5",
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_CACHE_DIR": "1"}
+
+
+def copy_python(dest):
+    """The package's source tree, as a clone has it."""
+    shutil.copytree(os.path.join(TOP, "python"), dest,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+
+
 def install(target):
-    """pip install, offline, with the build backend Debian ships."""
-    with tempfile.TemporaryDirectory() as src:
-        # Build from a copy: setuptools writes metadata beside the sources.
-        shutil.copytree(os.path.join(TOP, "python"), src, dirs_exist_ok=True)
+    """pip install into @target, offline, for the tests below to use."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "python")
+        copy_python(src)
         p = subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                            "--no-build-isolation", "--no-index", "--no-deps",
-                            "--no-cache-dir", "--target", target, src],
-                           capture_output=True, text=True)
+                            "--no-index", "--target", target, src],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, **PIP_ENV))
     tap.check(p.returncode == 0, "pip installs the package offline",
               p.stderr)
     sys.path.insert(0, target)
+
+
+def readme_install_commands():
+    """The commands of python/README.md's "Install" section."""
+    commands, section = [], None
+    with open(os.path.join(TOP, "python", "README.md"),
+              encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("## "):
+                section = line[3:].strip()
+            elif section == "Install" and line.startswith("    "):
+                commands.append(line.strip())
+    return commands
+
+
+def interpreters():
+    """Debian's python3, and the first other python3 on the PATH (a
+    pyenv one, say)."""
+    found = ["/usr/bin/python3"]
+    for d in os.environ.get("PATH", "").split(os.pathsep):
+        path = os.path.join(d, "python3")
+        if (os.access(path, os.X_OK) and
+                os.path.realpath(path) != os.path.realpath(found[0])):
+            found.append(path)
+            break
+    return found
+
+
+def venv_run(cwd, bindir, command):
+    """@command as a user types it in @cwd, python3 being @bindir's."""
+    env = dict(os.environ, **PIP_ENV)
+    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    env.pop("PYTHONPATH", None)
+    return subprocess.run(["sh", "-c", command], cwd=cwd, env=env,
+                          capture_output=True, text=True)
+
+
+def test_readme_install(tmp):
+    """The README's commands, in a new virtual environment, with each
+    Python: the package installs with nothing downloaded, and imports."""
+    commands = readme_install_commands()
+    tap.check(any("-m venv" in c for c in commands) and
+              any("pip install" in c for c in commands),
+              "python/README.md says how to install into a venv", commands)
+    for n, python in enumerate(interpreters()):
+        work = os.path.join(tmp, f"readme-{n}")
+        bindir = os.path.join(work, "bin")
+        os.makedirs(bindir)
+        os.symlink(python, os.path.join(bindir, "python3"))
+        copy_python(os.path.join(work, "python"))
+        failed = None
+        for command in commands:
+            p = venv_run(work, bindir, command)
+            if p.returncode != 0:
+                failed = (command, p.stdout + p.stderr)
+                break
+        tap.check(failed is None,
+                  f"{python}: the README's commands install the package "
+                  "into a new venv, offline", failed)
+        p = venv_run(work, bindir, "venv/bin/python -c 'import qemu_gpio, "
+                     "importlib.metadata as m; print(qemu_gpio.__file__); "
+                     "print(m.version(\"qemu-gpio\"))'")
+        out = p.stdout.split()
+        tap.check(p.returncode == 0 and len(out) == 2 and
+                  out[0].startswith(os.path.join(work, "venv")) and
+                  out[1] == "0.1.0",
+                  f"{python}: the venv's Python imports it from the venv, "
+                  "version 0.1.0", (p.stdout, p.stderr))
+
+
+def test_sdist(tmp):
+    """The source distribution that the backend writes installs too."""
+    src = os.path.join(tmp, "sdist-src")
+    copy_python(src)
+    p = subprocess.run([sys.executable, "-c",
+                        "import sys; sys.path.insert(0, 'build_backend'); "
+                        "import qemu_gpio_build as b; "
+                        f"print(b.build_sdist({tmp!r}))"],
+                       cwd=src, capture_output=True, text=True)
+    sdist = os.path.join(tmp, p.stdout.strip())
+    venv = os.path.join(tmp, "sdist-venv")
+    q = subprocess.run([sys.executable, "-m", "venv", venv],
+                       capture_output=True, text=True)
+    r = subprocess.run([os.path.join(venv, "bin", "pip"), "install",
+                        "--no-index", sdist], capture_output=True, text=True,
+                       env=dict(os.environ, **PIP_ENV))
+    tap.check(p.returncode == 0 and q.returncode == 0 and r.returncode == 0,
+              "the backend's sdist installs into a venv, offline",
+              (p.stderr, q.stderr, r.stderr))
 
 
 def bit(qt, b):
@@ -240,6 +341,8 @@ def test_server_full(qg, binary, sock_dir):
 def main():
     binary = os.path.join(os.environ["QEMU_GPIODEV_BUILD"], "qemu-system-arm")
     with tempfile.TemporaryDirectory(prefix="qemu-gpio-py-") as tmp:
+        test_readme_install(tmp)
+        test_sdist(tmp)
         install(os.path.join(tmp, "site"))
         os.environ["QEMU_GPIO_DIR"] = tmp
         qemu = Qemu(binary, tmp, {
