@@ -60,6 +60,7 @@ static void uart_putc(char c)
 }
 
 #include "report.h"
+#include "cortex-m.h"
 
 static unsigned button_level(void)
 {
@@ -114,40 +115,15 @@ void reset(void)
     NVIC_ISER = 1u << GPIOTE_IRQ;
     report("ready", button_level());
 
-    for (;;) {
-        __asm__ volatile("wfi");
-    }
-}
-
-/* Anything else that traps: say so, and stop. */
-void fault(void)
-{
-    uart_puts("fw: fault\n");
-    for (;;) {
-        __asm__ volatile("wfi");
-    }
+    idle();
 }
 
 /* Every external interrupt: the GPIOTE's, or a fault. */
 void external_irq(void)
 {
-    uint32_t ipsr;
-
-    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
-    if (ipsr == 16 + GPIOTE_IRQ && GPIOTE_EVENTS_IN0) {
+    if (exception_number() == 16 + GPIOTE_IRQ && GPIOTE_EVENTS_IN0) {
         button_irq();
     } else {
         fault();
     }
 }
-
-extern uint32_t stack_top[];
-
-/* The vector table: 16 exceptions, then the external interrupts. */
-__attribute__((section(".vectors"), used))
-static void (*const vectors[16 + NUM_IRQS])(void) = {
-    [0] = (void (*)(void))stack_top,
-    [1] = reset,
-    [2 ... 15] = fault,
-    [16 ... 16 + NUM_IRQS - 1] = external_irq,
-};

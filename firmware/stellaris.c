@@ -57,7 +57,10 @@ static void uart_putc(char c)
     UART0_DR = (uint8_t)c;
 }
 
+#define NUM_IRQS            32
+
 #include "report.h"
+#include "cortex-m.h"
 
 static unsigned button_level(void)
 {
@@ -110,40 +113,15 @@ void reset(void)
     NVIC_ISER0 = 1u << BUTTON_IRQ;
     report("ready", button_level());
 
-    for (;;) {
-        __asm__ volatile("wfi");
-    }
-}
-
-/* Anything else that traps: say so, and stop. */
-void fault(void)
-{
-    uart_puts("fw: fault\n");
-    for (;;) {
-        __asm__ volatile("wfi");
-    }
+    idle();
 }
 
 /* Every external interrupt: the button's port's, or a fault. */
 void external_irq(void)
 {
-    uint32_t ipsr;
-
-    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
-    if (ipsr == 16 + BUTTON_IRQ) {
+    if (exception_number() == 16 + BUTTON_IRQ) {
         button_irq();
     } else {
         fault();
     }
 }
-
-extern uint32_t stack_top[];
-
-/* The vector table: 16 exceptions, then the external interrupts. */
-__attribute__((section(".vectors"), used))
-static void (*const vectors[16 + 32])(void) = {
-    [0] = (void (*)(void))stack_top,
-    [1] = reset,
-    [2 ... 15] = fault,
-    [16 ... 16 + 31] = external_irq,
-};

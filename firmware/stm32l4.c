@@ -77,6 +77,7 @@ static void uart_putc(char c)
 }
 
 #include "report.h"
+#include "cortex-m.h"
 
 static unsigned button_level(void)
 {
@@ -134,40 +135,15 @@ void reset(void)
     NVIC_ISER(EXTI15_10_IRQ) = 1u << (EXTI15_10_IRQ % 32);
     report("ready", button_level());
 
-    for (;;) {
-        __asm__ volatile("wfi");
-    }
-}
-
-/* Anything else that traps: say so, and stop. */
-void fault(void)
-{
-    uart_puts("fw: fault\n");
-    for (;;) {
-        __asm__ volatile("wfi");
-    }
+    idle();
 }
 
 /* Every external interrupt: EXTI lines 10 to 15, or a fault. */
 void external_irq(void)
 {
-    uint32_t ipsr;
-
-    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
-    if (ipsr == 16 + EXTI15_10_IRQ && (EXTI_PR1 & BUTTON)) {
+    if (exception_number() == 16 + EXTI15_10_IRQ && (EXTI_PR1 & BUTTON)) {
         button_irq();
     } else {
         fault();
     }
 }
-
-extern uint32_t stack_top[];
-
-/* The vector table: 16 exceptions, then the external interrupts. */
-__attribute__((section(".vectors"), used))
-static void (*const vectors[16 + NUM_IRQS])(void) = {
-    [0] = (void (*)(void))stack_top,
-    [1] = reset,
-    [2 ... 15] = fault,
-    [16 ... 16 + NUM_IRQS - 1] = external_irq,
-};
