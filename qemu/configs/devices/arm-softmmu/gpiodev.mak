@@ -36,3 +36,5 @@ CONFIG_PCA9554=y
 CONFIG_PCF8574=y
 # microbit: nrf51_soc.gpio (interrupts through its GPIOTE)
 CONFIG_MICROBIT=y
+# collie: strongarm-gpio, strongarm-ppc (the SA-1110's pins) and scoop
+CONFIG_COLLIE=y
