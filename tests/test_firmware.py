@@ -11,6 +11,7 @@ it takes.  Prints TAP.
     test_firmware.py [BOARD...]      (default: every board)
 """
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -30,7 +31,8 @@ TIMEOUT = 60.0
 TOGGLES = 3         # as firmware/meson.build builds them
 
 # Each board: its QEMU binary, the firmware, and the controllers (QOM
-# path) and names of its LED and button pins.
+# path) and names of its LED and button pins, and of the pins it pulses
+# after the LED's, if any.
 BOARDS = {
     "lm3s6965evb": dict(target="arm", firmware="stellaris-lm3s6965evb.elf",
                         led=("/machine/soc/gpio-f", "PF0"),
@@ -56,6 +58,11 @@ BOARDS = {
                      led=("/machine/soc/riscv.sifive.e.gpio0", "GPIO19"),
                      button=("/machine/soc/riscv.sifive.e.gpio0", "GPIO2"),
                      label="SiFive GPIO"),
+    "collie": dict(target="arm", firmware="collie.elf",
+                   led=("/machine/scoop", "PA11"),
+                   button=("/machine/sa1110/gpio", "GPIO0"),
+                   pulsed=[("/machine/sa1110/ppc", "LDD0")],
+                   label="SCOOP"),
 }
 
 
@@ -82,25 +89,32 @@ def uart(fw, prefix):
     return fw.wait_for(prefix)
 
 
-def test_start(board, fw, led_chip, led, mon):
-    """From the first instruction: the pulses, first edge included."""
+def test_pulses(board, fw, chip, name, mon):
+    """The firmware's pulses of @name, first edge included."""
+    got = edges(mon, 2 * TOGGLES, TIMEOUT)
+    tap.eq(kinds(got), ["rising", "falling"] * TOGGLES,
+           f"{board}: the host sees all {2 * TOGGLES} edges of {name}'s "
+           "pulses, the first one included")
+    tap.eq([e.line_seqno for e in got], list(range(1, 2 * TOGGLES + 1)),
+           f"{board}: with no gap in their sequence numbers")
+    line = uart(fw, "fw: ")
+    tap.eq(line, f"fw: {name} pulsed {TOGGLES} times",
+           f"{board}: the firmware pulsed {name} as the host saw it")
+    info = chip.get_line_info(name)
+    tap.check(info.direction is Direction.OUTPUT,
+              f"{board}: {name} is an output for the host", info)
+
+
+def test_start(board, fw, led_chip, led, mon, pulsed):
+    """From the first instruction: the LED's pulses, then the others'."""
     info = led_chip.get_info()
     tap.eq(info.label, BOARDS[board]["label"],
            f"{board}: the LED's controller has the model's label")
     tap.check("fw: start" in uart(fw, "fw: start"),
               f"{board}: the firmware starts once the host is watching")
-    got = edges(mon, 2 * TOGGLES, TIMEOUT)
-    tap.eq(kinds(got), ["rising", "falling"] * TOGGLES,
-           f"{board}: the host sees all {2 * TOGGLES} edges of the LED's "
-           "pulses, the first one included")
-    tap.eq([e.line_seqno for e in got], list(range(1, 2 * TOGGLES + 1)),
-           f"{board}: with no gap in their sequence numbers")
-    line = uart(fw, "fw: ")
-    tap.eq(line, f"fw: {led} pulsed {TOGGLES} times",
-           f"{board}: the firmware pulsed the LED as the host saw it")
-    info = led_chip.get_line_info(led)
-    tap.check(info.direction is Direction.OUTPUT,
-              f"{board}: {led} is an output for the host", info)
+    test_pulses(board, fw, led_chip, led, mon)
+    for chip, name, pulse_mon in pulsed:
+        test_pulses(board, fw, chip, name, pulse_mon)
 
 
 def test_button(board, fw, led_chip, led, mon, btn_chip, button):
@@ -136,8 +150,7 @@ def test_board(board, tmp):
     qmp_path = os.path.join(tmp, f"{board}.qmp")
     socks = {}
     gpiodevs = {}
-    for role in ("led", "button"):
-        path = b[role][0]
+    for path, _ in [b["led"], b["button"]] + b.get("pulsed", []):
         if path not in socks:
             socks[path] = os.path.join(tmp, f"{board}-{len(socks)}.sock")
             gpiodevs[f"gpio{len(gpiodevs)}"] = (path, socks[path])
@@ -150,11 +163,17 @@ def test_board(board, tmp):
             chips[path] = Chip(sock)
         led_chip, led = chips[b["led"][0]], b["led"][1]
         btn_chip, button = chips[b["button"][0]], b["button"][1]
-        with led_chip.request_lines(
-                {led: LineSettings(edge_detection=Edge.BOTH)}) as mon:
+        watch = {"edge_detection": Edge.BOTH}
+        with contextlib.ExitStack() as stack:
+            mon = stack.enter_context(led_chip.request_lines(
+                {led: LineSettings(**watch)}))
+            pulsed = [(chips[path], name,
+                       stack.enter_context(chips[path].request_lines(
+                           {name: LineSettings(**watch)})))
+                      for path, name in b.get("pulsed", [])]
             # The host watches before the firmware's first instruction.
             qmp.cmd("cont")
-            test_start(board, fw, led_chip, led, mon)
+            test_start(board, fw, led_chip, led, mon, pulsed)
             test_button(board, fw, led_chip, led, mon, btn_chip, button)
         tap.check(all(not line.startswith("fw: fault")
                       for line in fw.transcript),
