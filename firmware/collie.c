@@ -11,9 +11,7 @@
  * One pin of each of the board's three pin controllers: the LED is the
  * SCOOP's PA11, the peripheral pin the PPC's LDD0 (an LCD data pin,
  * free while the LCD controller is off), the button the SA-1110's
- * GPIO0, the SL-5500's power key, with an interrupt of its own.  The
- * firmware runs from the flash at 0, where the exception vectors are,
- * with its stacks in SDRAM.
+ * GPIO0, the SL-5500's power key, with an interrupt of its own.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -62,6 +60,7 @@ static void uart_putc(char c)
 }
 
 #include "report.h"
+#include "armv4.h"
 
 static unsigned button_level(void)
 {
@@ -83,19 +82,6 @@ static void peripheral_pin_set(unsigned level)
         PPSR |= PERIPHERAL_PIN;
     } else {
         PPSR &= ~PERIPHERAL_PIN;
-    }
-}
-
-/* Until the next interrupt: the ARMv4/v5 CP15 wait for interrupt */
-static void idle(void)
-{
-    __asm__ volatile("mcr p15, 0, %0, c7, c0, 4" : : "r"(0) : "memory");
-}
-
-static void halt(void)
-{
-    for (;;) {
-        idle();
     }
 }
 
@@ -124,13 +110,6 @@ void irq_handler(void)
         uart_putc('\n');
         ICMR &= IRQ_GPIO0;
     }
-}
-
-/* Any other exception: say so, and stop. */
-void fault(void)
-{
-    uart_puts("fw: fault\n");
-    halt();
 }
 
 void firmware_main(void)
@@ -167,33 +146,6 @@ void firmware_main(void)
     ICLR &= ~IRQ_GPIO0;
     ICMR |= IRQ_GPIO0;
     report("ready", button_level());
-    __asm__ volatile("mrs r0, cpsr\n"
-                     "bic r0, r0, #0x80\n"      /* I: IRQs on */
-                     "msr cpsr_c, r0\n" : : : "r0", "memory");
-    halt();
-}
-
-/* The exception vectors, at 0; reset jumps to start */
-__attribute__((naked, section(".text.vectors")))
-void vectors(void)
-{
-    __asm__ volatile("b start\n"
-                     "b fault\n"
-                     "b fault\n"
-                     "b fault\n"
-                     "b fault\n"
-                     "b fault\n"
-                     "b irq_handler\n"
-                     "b fault\n");
-}
-
-/* The entry, in SVC mode with interrupts off: the stacks, then main */
-__attribute__((naked))
-void start(void)
-{
-    __asm__ volatile("msr cpsr_c, #0xd2\n"          /* IRQ mode */
-                     "ldr sp, =irq_stack_top\n"
-                     "msr cpsr_c, #0xd3\n"          /* SVC mode */
-                     "ldr sp, =stack_top\n"
-                     "b firmware_main\n");
+    irqs_on();
+    idle();
 }

@@ -28,6 +28,7 @@ qtests=(arm:aspeed_gpio-test arm:gpiodev-aspeed-test arm:pl061-test
         arm:imx-gpio-test arm:bcm2835-gpio-test arm:stm32l4x5_gpio-test
         arm:stm32l4x5_syscfg-test arm:npcm7xx_gpio-test arm:microbit-test
         arm:pca9554-test arm:pcf8574-test arm:collie-test
+        arm:omap-gpio-test
         arm:gpiodev-models-test riscv64:sifive-gpio-test
         riscv64:gpiodev-models-test)
 

@@ -32,7 +32,7 @@ declare -A qtests=(
     [arm]="gpiodev-aspeed-test aspeed_gpio-test pl061-test imx-gpio-test
            bcm2835-gpio-test stm32l4x5_gpio-test stm32l4x5_syscfg-test
            npcm7xx_gpio-test microbit-test pca9554-test pcf8574-test
-           collie-test
+           collie-test omap-gpio-test
            gpiodev-models-test qom-test
            device-introspect-test"
     [aarch64]="gpiodev-aspeed-test ast2700-gpio-test pl061-test

@@ -32,7 +32,9 @@ TOGGLES = 3         # as firmware/meson.build builds them
 
 # Each board: its QEMU binary, the firmware, and the controllers (QOM
 # path) and names of its LED and button pins, and of the pins it pulses
-# after the LED's, if any.
+# after the LED's, if any.  The button interrupts on both edges, or,
+# with edge="toggled", on the one edge that the firmware arms away from
+# the level it last read (the OMAP has one edge per pin).
 BOARDS = {
     "lm3s6965evb": dict(target="arm", firmware="stellaris-lm3s6965evb.elf",
                         led=("/machine/soc/gpio-f", "PF0"),
@@ -63,7 +65,18 @@ BOARDS = {
                    button=("/machine/sa1110/gpio", "GPIO0"),
                    pulsed=[("/machine/sa1110/ppc", "LDD0")],
                    label="SCOOP"),
+    "sx1": dict(target="arm", firmware="sx1.elf",
+                led=("/machine/omap1/gpio", "GPIO3"),
+                button=("/machine/omap1/gpio", "GPIO2"),
+                edge="toggled", label="OMAP GPIO"),
 }
+
+
+def button_interrupt(board, level):
+    """What the button interrupts on while at @level."""
+    if BOARDS[board].get("edge") == "toggled":
+        return Interrupt.FALLING if level else Interrupt.RISING
+    return Interrupt.BOTH
 
 
 class Firmware(SerialVm):
@@ -124,10 +137,11 @@ def test_button(board, fw, led_chip, led, mon, btn_chip, button):
     tap.check(ready.startswith(f"fw: ready {button}=") and
               info.value == Value(level) and
               info.direction is Direction.INPUT and
-              info.interrupt is Interrupt.BOTH,
+              info.interrupt is button_interrupt(board, level),
               f"{board}: the host sees {button} as the firmware set it "
-              "up: an input at the level it read, interrupting on both "
-              "edges", (ready, info))
+              "up: an input at the level it read, interrupting on "
+              f"{button_interrupt(board, level).name.lower()} edges",
+              (ready, info))
     setting = LineSettings(direction=Direction.OUTPUT,
                            output_value=Value(level))
     with btn_chip.request_lines({button: setting}, consumer="rig") as rig:
@@ -143,6 +157,10 @@ def test_button(board, fw, led_chip, led, mon, btn_chip, button):
             tap.eq(kinds(got), ["rising" if value else "falling"],
                    f"{board}: and the LED the firmware drives from it "
                    "follows, as the host sees")
+            tap.eq(btn_chip.get_line_info(button).interrupt,
+                   button_interrupt(board, value),
+                   f"{board}: {button} then interrupts on "
+                   f"{button_interrupt(board, value).name.lower()} edges")
 
 
 def test_board(board, tmp):

@@ -528,6 +528,53 @@ static bool sa_ppc_read(QTestState *qts, const Model *m, unsigned line)
     return qtest_readl(qts, m->base + SA_PPSR) & BIT(line);
 }
 
+/* The OMAP1's GPIO, whose registers are 16 bits wide */
+
+#define OMAP_DATA_INPUT         0x00
+#define OMAP_DATA_OUTPUT        0x04
+#define OMAP_DIRECTION          0x08    /* 1: input */
+#define OMAP_INTERRUPT_CONTROL  0x0c    /* 1: rising edge */
+#define OMAP_INTERRUPT_MASK     0x10
+#define OMAP_INTERRUPT_STATUS   0x14
+
+static void omap_update(QTestState *qts, const Model *m, uint32_t reg,
+                        unsigned line, bool set)
+{
+    uint16_t v = qtest_readw(qts, m->base + reg);
+
+    qtest_writew(qts, m->base + reg, set ? v | BIT(line) : v & ~BIT(line));
+}
+
+/* As Linux's gpio-omap does: the value, then the direction. */
+static void omap_set_output(QTestState *qts, const Model *m, unsigned line,
+                            bool level)
+{
+    omap_update(qts, m, OMAP_DATA_OUTPUT, line, level);
+    omap_update(qts, m, OMAP_DIRECTION, line, false);
+}
+
+static void omap_set_input(QTestState *qts, const Model *m, unsigned line)
+{
+    omap_update(qts, m, OMAP_DIRECTION, line, true);
+}
+
+static bool omap_read(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readw(qts, m->base + OMAP_DATA_INPUT) & BIT(line);
+}
+
+static void omap_irq_rising(QTestState *qts, const Model *m, unsigned line)
+{
+    omap_update(qts, m, OMAP_INTERRUPT_CONTROL, line, true);
+    qtest_writew(qts, m->base + OMAP_INTERRUPT_STATUS, BIT(line));
+    omap_update(qts, m, OMAP_INTERRUPT_MASK, line, false);
+}
+
+static bool omap_irq_pending(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readw(qts, m->base + OMAP_INTERRUPT_STATUS) & BIT(line);
+}
+
 static const Model models[] = {
     {
         .name = "pl061", .machine = "virt", .args = "",
@@ -673,6 +720,13 @@ static const Model models[] = {
         .nlines = 22, .base = 0x90060000, .line = 12, .line_name = "TXD1",
         .set_output = sa_ppc_set_output, .set_input = sa_ppc_set_input,
         .read = sa_ppc_read,
+    }, {
+        .name = "omap-gpio", .machine = "sx1", .args = "",
+        .path = "/machine/omap1/gpio", .label = "OMAP GPIO", .nlines = 16,
+        .base = 0xfffce000, .line = 6, .line_name = "GPIO6",
+        .set_output = omap_set_output, .set_input = omap_set_input,
+        .read = omap_read, .irq_rising = omap_irq_rising,
+        .irq_pending = omap_irq_pending,
     },
 };
 

@@ -38,3 +38,5 @@ CONFIG_PCF8574=y
 CONFIG_MICROBIT=y
 # collie: strongarm-gpio, strongarm-ppc (the SA-1110's pins) and scoop
 CONFIG_COLLIE=y
+# sx1, sx1-v1: omap-gpio (the OMAP310's MPU GPIO)
+CONFIG_SX1=y
