@@ -3,15 +3,16 @@
  * ARM925T core): what a program does with the SoC's GPIO, for the
  * tests to watch from the host through gpiodev.  It behaves as the
  * other firmwares (firmware/stellaris.c): "fw: start" on UART1, TOGGLES
- * pulses of the LED pin, "fw: ready BUTTON=LEVEL", then, for each event
- * of the button pin, "fw: irq BUTTON=LEVEL" and the LED driven to that
- * level.
+ * pulses of the LED pin, then of an MPUIO pin, each reported, "fw: ready
+ * BUTTON=LEVEL", then, for each event of the button pin, "fw: irq
+ * BUTTON=LEVEL" and the LED driven to that level.
  *
  * The OMAP's GPIO interrupts on one edge per pin, rising or falling.
  * For both, the firmware does what Linux's gpio-omap does: after each
  * event it arms the edge away from the level it read.  The pins are
- * GPIO3 (LED) and GPIO2 (button), which the board leaves free; the
- * controller's interrupt is line 14 of the level 1 interrupt handler.
+ * GPIO3 (LED), GPIO2 (button) and MPUIO1, which the board leaves free;
+ * the GPIO controller's interrupt is line 14 of the level 1 interrupt
+ * handler.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -43,9 +44,14 @@
 #define GPIO_INT_MASK       REG16(0xfffce010)   /* 1: masked */
 #define GPIO_INT_STATUS     REG16(0xfffce014)   /* write 1 to clear */
 
+/* The MPUIO's general-purpose pins, 16 bits wide */
+#define MPUIO_OUTPUT        REG16(0xfffb5004)
+#define MPUIO_IO_CNTL       REG16(0xfffb5008)   /* 1: input */
+
 #define LED                 (1u << 3)
 #define BUTTON              (1u << 2)
 #define BUTTON_NAME         "GPIO2"
+#define MPUIO_PIN           (1u << 1)
 
 static void uart_putc(char c)
 {
@@ -69,6 +75,15 @@ static void led_set(unsigned level)
         GPIO_DATA_OUTPUT |= LED;
     } else {
         GPIO_DATA_OUTPUT &= ~LED;
+    }
+}
+
+static void mpuio_pin_set(unsigned level)
+{
+    if (level) {
+        MPUIO_OUTPUT |= MPUIO_PIN;
+    } else {
+        MPUIO_OUTPUT &= ~MPUIO_PIN;
     }
 }
 
@@ -123,6 +138,17 @@ void firmware_main(void)
         led_set(0);
     }
     uart_puts("fw: GPIO3 pulsed ");
+    uart_put_uint(TOGGLES);
+    uart_puts(" times\n");
+
+    /* The MPUIO pin: an output, low, then pulsed. */
+    mpuio_pin_set(0);
+    MPUIO_IO_CNTL &= ~MPUIO_PIN;
+    for (unsigned i = 0; i < TOGGLES; i++) {
+        mpuio_pin_set(1);
+        mpuio_pin_set(0);
+    }
+    uart_puts("fw: MPUIO1 pulsed ");
     uart_put_uint(TOGGLES);
     uart_puts(" times\n");
 

@@ -68,6 +68,7 @@ BOARDS = {
     "sx1": dict(target="arm", firmware="sx1.elf",
                 led=("/machine/omap1/gpio", "GPIO3"),
                 button=("/machine/omap1/gpio", "GPIO2"),
+                pulsed=[("/machine/omap1/mpuio", "MPUIO1")],
                 edge="toggled", label="OMAP GPIO"),
 }
 

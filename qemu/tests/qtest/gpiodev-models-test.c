@@ -575,6 +575,44 @@ static bool omap_irq_pending(QTestState *qts, const Model *m, unsigned line)
     return qtest_readw(qts, m->base + OMAP_INTERRUPT_STATUS) & BIT(line);
 }
 
+/* The OMAP1's MPUIO, its GPIO_INT cleared by reading it */
+
+#define MPUIO_INPUT_LATCH       0x00
+#define MPUIO_OUTPUT_REG        0x04
+#define MPUIO_IO_CNTL           0x08    /* 1: input */
+#define MPUIO_GPIO_INT_EDGE     0x1c    /* 1: rising edge */
+#define MPUIO_GPIO_INT          0x24
+#define MPUIO_GPIO_MASKIT       0x2c
+
+static void mpuio_set_output(QTestState *qts, const Model *m, unsigned line,
+                             bool level)
+{
+    omap_update(qts, m, MPUIO_OUTPUT_REG, line, level);
+    omap_update(qts, m, MPUIO_IO_CNTL, line, false);
+}
+
+static void mpuio_set_input(QTestState *qts, const Model *m, unsigned line)
+{
+    omap_update(qts, m, MPUIO_IO_CNTL, line, true);
+}
+
+static bool mpuio_read(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readw(qts, m->base + MPUIO_INPUT_LATCH) & BIT(line);
+}
+
+static void mpuio_irq_rising(QTestState *qts, const Model *m, unsigned line)
+{
+    omap_update(qts, m, MPUIO_GPIO_INT_EDGE, line, true);
+    qtest_readw(qts, m->base + MPUIO_GPIO_INT);
+    omap_update(qts, m, MPUIO_GPIO_MASKIT, line, false);
+}
+
+static bool mpuio_irq_pending(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readw(qts, m->base + MPUIO_GPIO_INT) & BIT(line);
+}
+
 static const Model models[] = {
     {
         .name = "pl061", .machine = "virt", .args = "",
@@ -727,6 +765,13 @@ static const Model models[] = {
         .set_output = omap_set_output, .set_input = omap_set_input,
         .read = omap_read, .irq_rising = omap_irq_rising,
         .irq_pending = omap_irq_pending,
+    }, {
+        .name = "omap-mpuio", .machine = "sx1", .args = "",
+        .path = "/machine/omap1/mpuio", .label = "OMAP MPUIO",
+        .nlines = 16, .base = 0xfffb5000, .line = 1,
+        .line_name = "MPUIO1", .set_output = mpuio_set_output,
+        .set_input = mpuio_set_input, .read = mpuio_read,
+        .irq_rising = mpuio_irq_rising, .irq_pending = mpuio_irq_pending,
     },
 };
 
