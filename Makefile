@@ -32,7 +32,7 @@ space        := $(subst ,, )
 QEMU_PRISTINE := $(BUILD)/qemu-pristine
 QEMU_SRC     := $(BUILD)/qemu-src
 QEMU_BUILD   := $(BUILD)/qemu
-QEMU_TARGETS := arm aarch64 riscv64
+QEMU_TARGETS := arm aarch64 riscv64 ppc
 QEMU_BINS    := $(addprefix qemu-system-,$(QEMU_TARGETS))
 SERIES_DIR   := $(BUILD)/series
 SERIES_CHECK := $(BUILD)/series-check
@@ -70,7 +70,7 @@ ASAN_QTESTS := gpiodev-aspeed-test aspeed_gpio-test pl061-test \
 # Test programs built inside QEMU's tree (see qemu/tests/qtest/meson.build).
 QTESTS := aspeed_gpio-test gpiodev-aspeed-test pl061-test gpiodev-models-test \
 	imx-gpio-test bcm2835-gpio-test sifive-gpio-test stm32l4x5_gpio-test \
-	stm32l4x5_syscfg-test npcm7xx_gpio-test microbit-test pca9554-test pcf8574-test collie-test omap-gpio-test ast2700-gpio-test qom-test device-introspect-test bcm2835-dma-test \
+	stm32l4x5_syscfg-test npcm7xx_gpio-test microbit-test pca9554-test pcf8574-test collie-test omap-gpio-test mpc8xxx-gpio-test ast2700-gpio-test qom-test device-introspect-test bcm2835-dma-test \
 	bcm2835-i2c-test
 QTEST_TARGETS := $(addprefix tests/qtest/,$(QTESTS))
 

@@ -28,7 +28,7 @@ qtests=(arm:aspeed_gpio-test arm:gpiodev-aspeed-test arm:pl061-test
         arm:imx-gpio-test arm:bcm2835-gpio-test arm:stm32l4x5_gpio-test
         arm:stm32l4x5_syscfg-test arm:npcm7xx_gpio-test arm:microbit-test
         arm:pca9554-test arm:pcf8574-test arm:collie-test
-        arm:omap-gpio-test
+        arm:omap-gpio-test ppc:mpc8xxx-gpio-test ppc:gpiodev-models-test
         arm:gpiodev-models-test riscv64:sifive-gpio-test
         riscv64:gpiodev-models-test)
 
@@ -72,11 +72,18 @@ for patch in "$series_dir"/0*.patch; do
         mkdir -p "$build"
         (cd "$build" && ../qemu-src/configure "$@" >/dev/null)
     fi
+    # qemu-system-ppc only from the first patch that needs it, which
+    # saves its link on every patch before
     targets=(qemu-system-arm qemu-system-riscv64)
+    if "${git_q[@]}" diff --name-only HEAD~1 | grep -q '^hw/ppc/'; then
+        targets+=(qemu-system-ppc)
+    fi
     runs=()
     for tt in "${qtests[@]}"; do
         t=${tt#*:}
         [ -e "$tree/tests/qtest/$t.c" ] || continue
+        [[ " ${targets[*]} " = *" qemu-system-${tt%%:*} "* ]] ||
+            targets+=("qemu-system-${tt%%:*}")
         targets+=("tests/qtest/$t")
         runs+=("$tt")
     done

@@ -40,8 +40,9 @@ declare -A qtests=(
                bcm2835-i2c-test qom-test device-introspect-test"
     [riscv64]="sifive-gpio-test gpiodev-models-test qom-test
                device-introspect-test"
+    [ppc]="mpc8xxx-gpio-test gpiodev-models-test device-introspect-test"
 )
-for target in arm aarch64 riscv64; do
+for target in arm aarch64 riscv64 ppc; do
     for t in ${qtests[$target]}; do
         QTEST_QEMU_BINARY=$qemu_build/qemu-system-$target \
             run "qtest-$target-$t" 600 "$qemu_build/tests/qtest/$t" --tap

@@ -13,6 +13,7 @@
 #include "libqtest.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
+#include "e500-kernel.h"
 
 typedef struct Model Model;
 
@@ -39,6 +40,10 @@ struct Model {
     /* Interrupt on rising edges; whether one is pending (NULL: none) */
     void (*irq_rising)(QTestState *qts, const Model *m, unsigned line);
     bool (*irq_pending)(QTestState *qts, const Model *m, unsigned line);
+    /* What irq_rising() sets where the model has no rising-only mode */
+    const char *irq_edges;
+    /* The board starts only with a kernel: e500_qtest_init() */
+    bool e500_kernel;
 };
 
 /* PL061 */
@@ -613,6 +618,56 @@ static bool mpuio_irq_pending(QTestState *qts, const Model *m, unsigned line)
     return qtest_readw(qts, m->base + MPUIO_GPIO_INT) & BIT(line);
 }
 
+/* The MPC8xxx GPIO, pin N in bit 31 - N */
+
+#define MPC8XXX_DIR             0x00    /* 1: output */
+#define MPC8XXX_DAT             0x08
+#define MPC8XXX_IER             0x0c
+#define MPC8XXX_IMR             0x10
+#define MPC8XXX_ICR             0x14    /* 1: falling edges only */
+#define MPC8XXX_PIN(line)       (0x80000000u >> (line))
+
+static void mpc8xxx_update(QTestState *qts, const Model *m, uint32_t reg,
+                           unsigned line, bool set)
+{
+    uint32_t v = qtest_readl(qts, m->base + reg);
+
+    v = set ? v | MPC8XXX_PIN(line) : v & ~MPC8XXX_PIN(line);
+    qtest_writel(qts, m->base + reg, v);
+}
+
+/* As Linux's gpio-mpc8xxx does: the value, then the direction. */
+static void mpc8xxx_set_output(QTestState *qts, const Model *m,
+                               unsigned line, bool level)
+{
+    mpc8xxx_update(qts, m, MPC8XXX_DAT, line, level);
+    mpc8xxx_update(qts, m, MPC8XXX_DIR, line, true);
+}
+
+static void mpc8xxx_set_input(QTestState *qts, const Model *m, unsigned line)
+{
+    mpc8xxx_update(qts, m, MPC8XXX_DIR, line, false);
+}
+
+static bool mpc8xxx_read(QTestState *qts, const Model *m, unsigned line)
+{
+    return qtest_readl(qts, m->base + MPC8XXX_DAT) & MPC8XXX_PIN(line);
+}
+
+/* Both edges: the controller has no rising-only mode. */
+static void mpc8xxx_irq_both(QTestState *qts, const Model *m, unsigned line)
+{
+    mpc8xxx_update(qts, m, MPC8XXX_ICR, line, false);
+    qtest_writel(qts, m->base + MPC8XXX_IER, MPC8XXX_PIN(line));
+    mpc8xxx_update(qts, m, MPC8XXX_IMR, line, true);
+}
+
+static bool mpc8xxx_irq_pending(QTestState *qts, const Model *m,
+                                unsigned line)
+{
+    return qtest_readl(qts, m->base + MPC8XXX_IER) & MPC8XXX_PIN(line);
+}
+
 static const Model models[] = {
     {
         .name = "pl061", .machine = "virt", .args = "",
@@ -772,6 +827,16 @@ static const Model models[] = {
         .line_name = "MPUIO1", .set_output = mpuio_set_output,
         .set_input = mpuio_set_input, .read = mpuio_read,
         .irq_rising = mpuio_irq_rising, .irq_pending = mpuio_irq_pending,
+    }, {
+        /* ppce500 connects line 0 to its power-off handler */
+        .name = "mpc8xxx", .machine = "ppce500", .args = "",
+        .path = "/machine/gpio", .label = "MPC8xxx GPIO", .nlines = 32,
+        .base = 0xfe00ff000ULL, .line = 5, .line_name = "GPIO5",
+        .wired_name = "GPIO0", .wired_to = "poweroff",
+        .set_output = mpc8xxx_set_output, .set_input = mpc8xxx_set_input,
+        .read = mpc8xxx_read, .irq_rising = mpc8xxx_irq_both,
+        .irq_pending = mpc8xxx_irq_pending, .irq_edges = "both",
+        .e500_kernel = true,
     },
 };
 
@@ -779,6 +844,9 @@ static const Model models[] = {
 
 static QTestState *model_start(const Model *m)
 {
+    if (m->e500_kernel) {
+        return e500_qtest_init(m->args);
+    }
     return qtest_initf("-machine %s%s", m->machine, m->args);
 }
 
@@ -940,7 +1008,8 @@ static void test_input(const void *opaque)
     m->set_input(qts, m, m->line);
     if (m->irq_rising) {
         m->irq_rising(qts, m, m->line);
-        assert_line_state(qts, m, m->line, "interrupt", "rising");
+        assert_line_state(qts, m, m->line, "interrupt",
+                          m->irq_edges ? m->irq_edges : "rising");
         g_assert_false(m->irq_pending(qts, m, m->line));
     } else {
         assert_line_state(qts, m, m->line, "interrupt", "none");
