@@ -10,7 +10,7 @@ PKGS="build-essential ccache git ninja-build pkg-config flex bison
       libglib2.0-dev libfdt-dev libpixman-1-dev zlib1g-dev
       python3 python3-venv python3-setuptools python3-wheel python3-pip
       xz-utils dpkg-dev socat valgrind cpio binutils-arm-none-eabi
-      binutils-riscv64-unknown-elf
+      binutils-riscv64-unknown-elf binutils-powerpc-linux-gnu
       stress-ng python3-sphinx python3-sphinx-rtd-theme
       qemu-system-x86 pahole kmod mmdebstrap e2fsprogs
       libgnutls28-dev gnutls-bin clang libclang-rt-14-dev qemu-utils strace"
