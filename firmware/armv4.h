@@ -16,8 +16,6 @@
 #define FIRMWARE_ARMV4_H
 
 void firmware_main(void);
-void irq_handler(void);
-void fault(void);
 
 /* Until the next interrupt: the ARMv4/v5 CP15 wait for interrupt */
 static void __attribute__((noreturn)) idle(void)
@@ -41,19 +39,8 @@ static void irqs_on(void)
                      "msr cpsr_c, r0\n" : : : "r0", "memory");
 }
 
-/* The exception vectors, at 0; reset jumps to start */
-__attribute__((naked, section(".text.vectors")))
-void vectors(void)
-{
-    __asm__ volatile("b start\n"
-                     "b fault\n"
-                     "b fault\n"
-                     "b fault\n"
-                     "b fault\n"
-                     "b fault\n"
-                     "b irq_handler\n"
-                     "b fault\n");
-}
+/* The exception vectors, at 0 */
+#include "arm-vectors.h"
 
 /* The entry, in SVC mode with interrupts off: the stacks, then main */
 __attribute__((naked))

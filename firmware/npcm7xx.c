@@ -167,18 +167,7 @@ void firmware_main(void)
  * The exception vectors, which VBAR points to once SCTLR.V (high
  * vectors, where the SoC's boot ROM is) is cleared.
  */
-__attribute__((naked, aligned(32), section(".text.vectors")))
-void vectors(void)
-{
-    __asm__ volatile("b start\n"
-                     "b fault\n"
-                     "b fault\n"
-                     "b fault\n"
-                     "b fault\n"
-                     "b fault\n"
-                     "b irq_handler\n"
-                     "b fault\n");
-}
+#include "arm-vectors.h"
 
 /* The entry: core 0 sets up its stacks and vectors, the other waits. */
 __attribute__((naked, section(".text.start")))
